@@ -1,0 +1,89 @@
+"""Development sessions: `nox` runs tests, lint, mypy and docs; `nox -s bench` the benchmarks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "mypy", "docs"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+SHARED_CORPUS = os.environ.get("BACKLINKKIT_CORPUS", "../shared/corpus")
+
+
+@nox.session
+@nox.parametrize("fetch", [True, False], ids=["with-requests", "without-requests"])
+def tests(session: nox.Session, fetch: bool) -> None:
+    """Run the test suite against the installed package, with branch coverage.
+
+    It runs twice: with the `fetch` extra, and without requests at all, since the library must
+    work (and say clearly what is missing) without it.
+    """
+    session.install(
+        ".[fetch]" if fetch else ".", *nox.project.dependency_groups(PYPROJECT, "tests")
+    )
+    if not fetch:
+        session.run(
+            "python",
+            "-c",
+            "import importlib.util as u, sys; sys.exit(bool(u.find_spec('requests')))",
+        )
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "combine", success_codes=[0, 1])
+    session.run("coverage", "report")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over everything."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def mypy(session: nox.Session) -> None:
+    """mypy strict on the package and on the typing examples of its public API."""
+    session.install(".", *nox.project.dependency_groups(PYPROJECT, "typing"))
+    session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the Sphinx docs (warnings are errors) and run every example in them."""
+    session.install(".[fetch]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run(
+        "pytest",
+        "--doctest-glob=*.md",
+        "--doctest-modules",
+        "-p",
+        "no:cacheprovider",
+        "docs",
+        "README.md",
+        "--pyargs",
+        "backlinkkit",
+    )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks the issues name; pass a script name to run only that one."""
+    session.install(".[fetch]", *nox.project.dependency_groups(PYPROJECT, "bench"))
+    scripts = session.posargs or [
+        "fidelity.py",
+        "extract_speed.py",
+        "anchors_speed.py",
+        "profile_scale.py",
+        "disavow_scale.py",
+        "verify_throughput.py",
+    ]
+    for script in scripts:
+        path = Path("benchmarks") / script
+        if path.exists():
+            session.run("python", str(path), "--corpus", SHARED_CORPUS, env={"PYTHONHASHSEED": "0"})
