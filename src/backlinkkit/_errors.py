@@ -37,9 +37,10 @@ class ExtractionError(BacklinkkitError, ValueError):
 
 
 class ExportFormatError(BacklinkkitError, ValueError):
-    """Raised when a backlink export cannot be read: unknown format, bad row, bad value.
+    """Raised when a backlink export cannot be read, or a record cannot be written.
 
-    The message names the line and, where it applies, the column.
+    Reading: an unknown format, a bad row, a bad value. Writing: a record the generic layout
+    cannot carry back unchanged. The message names the line and, where it applies, the column.
     """
 
 

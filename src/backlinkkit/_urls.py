@@ -139,6 +139,20 @@ class SuffixList:
         suffix: str | None = self._matcher.get_tld(host, wildcard=True, strict=True)
         return suffix if suffix is not None else host.rsplit(".", 1)[-1]
 
+    def known_suffix(self, host: str) -> str | None:
+        """The public suffix of a normalized host, or None when the list lacks its top-level domain.
+
+        Unlike `public_suffix` there is no default rule: this tells a host name under a real
+        top-level domain (`wsj.com`) from a word with a dot in it (`node.js`, `e.g`).
+
+        >>> SuffixList.bundled().known_suffix("shop.example.co.uk")
+        'co.uk'
+        >>> SuffixList.bundled().known_suffix("node.js") is None
+        True
+        """
+        suffix: str | None = self._matcher.get_tld(host, wildcard=True, strict=True)
+        return suffix
+
     def registrable_domain(self, host: str) -> str:
         """The registrable domain (the site) of a normalized host.
 
