@@ -1,0 +1,462 @@
+"""How `LinkProfile` scales: a 1,000,000-backlink export, parsed, profiled, measured, merged.
+
+Builds (once, cached in the temp directory) a synthetic generic-layout CSV with realistic
+repetition: 20,000 referring domains with a long-tailed number of links each (a few sitewide
+ones with thousands), about 50,000 distinct anchors (brand, URL, generic, keyword and a long
+descriptive tail, each domain mostly repeating its own), dates over 24 months with one burst,
+IPs for most domains (a 40-domain cluster on one /24), rel values, a few spam-marked links.
+Then, each in a fresh subprocess (so peak RSS is the job's own), repeated, medians quoted:
+
+- backlinkkit: `read_backlinks` -> `LinkProfile.update` -> summary, every table, `to_dict`
+  (with flags) and `disavow_candidates`;
+- the same, split in four files profiled in four processes (multiprocessing), then merged:
+  its summary and to_dict must equal the single run's;
+- the baseline a data person would write: pandas `read_csv` + groupby for the same metrics
+  (hosts and sites mapped per unique host, anchors classified per unique anchor with
+  backlinkkit's classifier).
+
+    /work/venv/bin/python benchmarks/profile_scale.py [--rows N] [--repeat K] [--corpus DIR]
+
+`--corpus` is accepted and unused (no HTML here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET = "example.com"
+BRANDS = ("Example",)
+KEYWORDS = ("running shoes", "trail running shoes", "buy running shoes online")
+HEADER = [
+    "source_url",
+    "target_url",
+    "anchor",
+    "nofollow",
+    "sponsored",
+    "ugc",
+    "kind",
+    "first_seen",
+    "last_seen",
+    "lost",
+    "source_ip",
+    "section",
+    "extra",
+]
+START = dt.date(2024, 1, 1)
+MONTHS = 24
+SPIKE_MONTH = 20  # a burst of new referring domains, for the velocity flag
+
+
+def _anchor_pool(rng: random.Random) -> dict[str, list[str]]:
+    words = [
+        "guide",
+        "review",
+        "best",
+        "tips",
+        "how",
+        "to",
+        "great",
+        "article",
+        "post",
+        "news",
+        "trail",
+        "marathon",
+        "comfort",
+        "fit",
+        "budget",
+        "women",
+        "men",
+        "kids",
+        "light",
+        "sale",
+        "deal",
+        "top",
+        "list",
+        "compare",
+        "test",
+        "weekly",
+        "blog",
+        "data",
+    ]
+    other = sorted({" ".join(rng.sample(words, 3)) + f" {i}" for i in range(46_000)})
+    return {
+        "brand": ["Example", "example", "Example Inc", "Example's shop", "EXAMPLE"],
+        "url": ["example.com", "https://example.com/", "www.example.com", "example.com/shop"],
+        "generic": ["click here", "here", "read more", "website", "this", "source", "link"],
+        "exact": ["running shoes", "Running Shoes", "trail running shoes"],
+        "partial": [f"best running shoes {w}" for w in words] + ["shoes for runners"],
+        "compound": ["Example running shoes", "running shoes by Example"],
+        "empty": ["", " "],
+        "other": other,
+    }
+
+
+_DOMINANT = (
+    ("brand", 0.42),
+    ("url", 0.15),
+    ("generic", 0.10),
+    ("exact", 0.05),
+    ("partial", 0.08),
+    ("compound", 0.03),
+    ("empty", 0.02),
+    ("other", 0.15),
+)
+
+
+def build_export(path: Path, rows: int, domains: int, seed: int = 7) -> None:
+    """Write the synthetic export (generic layout, the documented header) to `path`."""
+    rng = random.Random(seed)
+    pool = _anchor_pool(rng)
+    kinds = [k for k, _ in _DOMINANT]
+    weights = [w for _, w in _DOMINANT]
+    tlds = ["com", "org", "net", "de", "co.uk", "info", "xyz", "fr", "io", "blogspot.com"]
+    # Long-tailed links per domain (Zipf, s=1.1), at least one each, summing to `rows`.
+    raw = [1 / (r + 1) ** 1.1 for r in range(domains)]
+    scale = (rows - domains) / sum(raw)
+    counts = [1 + int(w * scale) for w in raw]
+    counts[0] += rows - sum(counts)
+    end = START + dt.timedelta(days=MONTHS * 30)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        written = 0
+        order = list(range(domains))
+        rng.shuffle(order)
+        for d in order:
+            n = counts[d]
+            name = f"{rng.choice(('news', 'blog', 'shop', 'run', 'sport', 'web'))}{d}"
+            site = f"{name}.{tlds[d % len(tlds)]}"
+            hosts = [f"www.{site}"] if d % 5 else [f"www.{site}", f"blog.{site}", site]
+            own = rng.choices(kinds, weights)[0]
+            own_anchor = rng.choice(pool[own])
+            follow = rng.random()
+            ip = None
+            if d % 10 < 7:
+                ip = f"10.{d % 200}.{(d // 200) % 250}.{d % 250 + 1}"
+            if d % 500 == 3:  # a private blog network: 40 domains on one /24
+                ip = f"192.0.2.{d % 250 + 1}"
+            # New referring domains spread over the months, and one month with a burst.
+            month = SPIKE_MONTH if d % 8 == 0 else rng.randrange(MONTHS)
+            first = START + dt.timedelta(days=30 * month + rng.randrange(28))
+            pages = max(1, int(n * 0.7))
+            spam = d % 97 == 0
+            for _ in range(n):
+                r = rng.random()
+                if r < 0.7:
+                    anchor: str | None = own_anchor
+                elif r < 0.88:
+                    anchor = rng.choice(pool["other"])
+                elif r < 0.99:
+                    anchor = rng.choice(pool[rng.choices(kinds, weights)[0]])
+                else:
+                    anchor = None
+                nofollow = follow < 0.2 or (follow < 0.3 and rng.random() < 0.5)
+                seen = first + dt.timedelta(days=rng.randrange(max(1, (end - first).days)))
+                lost = seen + dt.timedelta(days=rng.randrange(30, 90)) if r > 0.92 else None
+                page = rng.randrange(pages)
+                writer.writerow(
+                    (
+                        f"https://{hosts[page % len(hosts)]}/post/{page}",
+                        "https://example.com/"
+                        if page % 3
+                        else f"https://example.com/p/{page % 200}",
+                        "" if anchor is None else anchor or "\\",
+                        "true" if nofollow else "false",
+                        "true" if follow > 0.97 else "false",
+                        "true" if 0.94 < follow <= 0.97 else "false",
+                        "image" if page % 10 == 0 else "text",
+                        seen.isoformat(),
+                        (lost or end).isoformat(),
+                        lost.isoformat() if lost else "",
+                        ip or "",
+                        "",
+                        '{"Is spam": "TRUE"}' if spam else "",
+                    )
+                )
+                written += 1
+    assert written == rows, (written, rows)
+
+
+# -- workers (each runs in a fresh process) -----------------------------------------------------
+
+
+def _digest(obj: object) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _profile_file(path: str):  # -> LinkProfile
+    from backlinkkit import LinkProfile, read_backlinks
+
+    profile = LinkProfile(TARGET, brands=BRANDS, keywords=KEYWORDS)
+    with Path(path).open("rb") as stream:
+        profile.update(read_backlinks(stream))
+    return profile
+
+
+def _measure_all(profile) -> dict[str, object]:
+    """Every metric, table, flag and candidate (timed by the caller)."""
+    from backlinkkit import disavow_candidates
+
+    return {
+        "summary": profile.summary(),
+        "tables": [
+            profile.anchor_table(),
+            profile.category_table(),
+            profile.domain_table(),
+            profile.month_table(),
+            profile.target_table(),
+            profile.tld_table(),
+            profile.subnet_table(),
+        ],
+        "to_dict": profile.to_dict(),
+        "flags": profile.flags(),
+        "candidates": disavow_candidates(profile),
+    }
+
+
+def _report(results: dict[str, object]) -> dict[str, object]:
+    """Digests and headline numbers of `_measure_all`'s results (not timed)."""
+    summary = results["summary"]
+    return {
+        "summary": _digest(summary.to_dict()),
+        "to_dict": _digest(results["to_dict"]),
+        "tables": _digest(results["tables"]),
+        "backlinks": summary.backlinks,
+        "referring_domains": summary.referring_domains,
+        "referring_pages": summary.referring_pages,
+        "anchors": summary.diversity_by_link.distinct,
+        "flags": [f"{f.name.value}:{f.severity.value}" for f in results["flags"]],
+        "candidates": len(results["candidates"]),
+    }
+
+
+def worker_single(path: str) -> dict[str, object]:
+    t0 = time.perf_counter()
+    profile = _profile_file(path)
+    t1 = time.perf_counter()
+    ingest_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results = _measure_all(profile)
+    t2 = time.perf_counter()
+    timing = {"seconds": t2 - t0, "ingest": t1 - t0, "metrics": t2 - t1}
+    return _report(results) | timing | {"ingest_maxrss_mb": ingest_rss}
+
+
+def worker_read(path: str) -> dict[str, object]:
+    """The floor: read_backlinks alone, every record made and dropped."""
+    from backlinkkit import read_backlinks
+
+    t0 = time.perf_counter()
+    with Path(path).open("rb") as stream:
+        rows = sum(1 for _ in read_backlinks(stream))
+    return {"seconds": time.perf_counter() - t0, "rows": rows}
+
+
+def worker_split(paths: list[str]) -> dict[str, object]:
+    import multiprocessing
+
+    t0 = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(len(paths)) as pool:
+        parts = pool.map(_profile_file, paths)
+    t1 = time.perf_counter()
+    merged = parts[0].merge(*parts[1:])
+    t2 = time.perf_counter()
+    results = _measure_all(merged)
+    t3 = time.perf_counter()
+    timing = {"seconds": t3 - t0, "ingest": t1 - t0, "merge": t2 - t1, "metrics": t3 - t2}
+    return _report(results) | timing
+
+
+def worker_pandas(path: str) -> dict[str, object]:
+    import numpy as np
+    import pandas as pd
+
+    from backlinkkit import AnchorClassifier, SuffixList
+
+    t0 = time.perf_counter()
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
+    df["anchor"] = df["anchor"].where(df["anchor"] != "", None).replace("\\", "")
+    host = df["source_url"].str.extract(r"^https?://([^/?#:]+)", expand=False).str.lower()
+    psl = SuffixList.bundled()
+    hosts = host.unique()
+    df["host"] = host
+    df["domain"] = host.map(dict(zip(hosts, map(psl.registrable_domain, hosts), strict=True)))
+    classifier = AnchorClassifier(TARGET, brands=BRANDS, keywords=KEYWORDS)
+    df["anchor_key"] = df["anchor"].str.split().str.join(" ").str.casefold()
+    known = df["anchor_key"].dropna().unique()
+    categories = {
+        a: c.category.value for a, c in zip(known, classifier.classify_many(known), strict=True)
+    }
+    df["category"] = df["anchor_key"].map(categories)
+    for col in ("nofollow", "sponsored", "ugc"):
+        df[col] = df[col].eq("true")
+    followed = ~(df["nofollow"] | df["sponsored"] | df["ugc"])
+    m: dict[str, object] = {
+        "backlinks": len(df),
+        "referring_pages": df["source_url"].nunique(),
+        "referring_domains": df["domain"].nunique(),
+        "referring_hosts": df["host"].nunique(),
+        "followed": int(followed.sum()),
+        "nofollow": int(df["nofollow"].sum()),
+        "sponsored": int(df["sponsored"].sum()),
+        "ugc": int(df["ugc"].sum()),
+        "kinds": df["kind"].value_counts().to_dict(),
+    }
+    ips = df.loc[df["source_ip"] != "", ["domain", "source_ip"]].drop_duplicates()
+    ips["subnet"] = ips["source_ip"].str.rsplit(".", n=1).str[0] + ".0/24"
+    m["referring_ips"] = ips["source_ip"].nunique()
+    subnets = ips.groupby("subnet")["domain"].nunique().sort_values(ascending=False)
+    m["top_subnets"] = subnets.head(20).to_dict()
+    withanchor = df.dropna(subset=["anchor_key"])
+    m["categories_by_link"] = withanchor["category"].value_counts().to_dict()
+    m["categories_by_domain"] = withanchor.groupby("category")["domain"].nunique().to_dict()
+    pairs = withanchor.groupby(["anchor_key"]).agg(
+        links=("domain", "size"), domains=("domain", "nunique")
+    )
+    m["top_anchors"] = pairs.sort_values(["domains", "links"], ascending=False).head(20).to_dict()
+    for col in ("links", "domains"):
+        shares = pairs[col] / pairs[col].sum()
+        m[f"entropy_{col}"] = float(-(shares * np.log(shares)).sum() / math.log(len(shares)))
+        m[f"hhi_{col}"] = float((shares**2).sum())
+        top = shares.sort_values(ascending=False)
+        m[f"top1_{col}"], m[f"top10_{col}"] = float(top.iloc[0]), float(top.head(10).sum())
+    per_domain = df.groupby("domain").agg(
+        links=("domain", "size"),
+        first=("first_seen", "min"),
+        followed=("nofollow", lambda s: int((~s).sum())),
+    )
+    m["sitewide"] = int((per_domain["links"] >= 100).sum())
+    m["top_domains"] = per_domain["links"].nlargest(20).to_dict()
+    m["tlds"] = per_domain.index.str.rsplit(".", n=1).str[-1].value_counts().to_dict()
+    m["new_links"] = df["first_seen"].str[:7].value_counts().sort_index().to_dict()
+    m["lost_links"] = df.loc[df["lost"] != "", "lost"].str[:7].value_counts().to_dict()
+    m["new_domains"] = per_domain["first"].str[:7].value_counts().sort_index().to_dict()
+    m["homepage_links"] = int(df["target_url"].str.fullmatch(r"https?://[^/]+/?").sum())
+    t1 = time.perf_counter()
+    return {"seconds": t1 - t0, "digest": _digest(m), "referring_domains": m["referring_domains"]}
+
+
+def _run_worker(mode: str, paths: list[str]) -> dict[str, object]:
+    cmd = [sys.executable, __file__, "--worker", mode, *paths]
+    env = dict(os.environ)
+    result = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _split(path: Path, parts: int) -> list[Path]:
+    out_paths = [path.with_name(f"{path.stem}.part{i}.csv") for i in range(parts)]
+    if all(p.exists() for p in out_paths):
+        return out_paths
+    with path.open(encoding="utf-8", newline="") as src:
+        reader = csv.reader(src)
+        header = next(reader)
+        outs = [p.open("w", encoding="utf-8", newline="") for p in out_paths]
+        writers = [csv.writer(o, lineterminator="\r\n") for o in outs]
+        for w in writers:
+            w.writerow(header)
+        for i, row in enumerate(reader):
+            writers[i % parts].writerow(row)  # interleaved: every part sees every domain
+        for o in outs:
+            o.close()
+    return out_paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", default="../shared/corpus", help="ignored: no HTML here")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--domains", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        if args.worker == "single":
+            out = worker_single(args.paths[0])
+        elif args.worker == "split":
+            out = worker_split(args.paths)
+        elif args.worker == "read":
+            out = worker_read(args.paths[0])
+        else:
+            out = worker_pandas(args.paths[0])
+        usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out.update(maxrss_mb=usage / 1024, children_maxrss_mb=children / 1024)
+        print(json.dumps(out))
+        return
+
+    cache = Path(tempfile.gettempdir()) / "backlinkkit-bench"
+    cache.mkdir(exist_ok=True)
+    path = cache / f"profile_scale_{args.rows}_{args.domains}.csv"
+    if not path.exists():
+        t = time.perf_counter()
+        build_export(path, args.rows, args.domains)
+        print(
+            f"built {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s"
+        )
+    parts = _split(path, 4)
+
+    runs: dict[str, list[dict[str, object]]] = {"single": [], "split": [], "pandas": [], "read": []}
+    for _ in range(args.repeat):
+        runs["read"].append(_run_worker("read", [str(path)]))
+        runs["single"].append(_run_worker("single", [str(path)]))
+        runs["split"].append(_run_worker("split", [str(p) for p in parts]))
+        runs["pandas"].append(_run_worker("pandas", [str(path)]))
+
+    def med(mode: str, key: str) -> float:
+        return statistics.median(float(r[key]) for r in runs[mode])  # type: ignore[arg-type]
+
+    single, split = runs["single"][0], runs["split"][0]
+    print(
+        f"\n{single['backlinks']:,} backlinks, {single['referring_domains']:,} referring domains, "
+        f"{single['anchors']:,} distinct anchors, ~{single['referring_pages']:,} referring pages;"
+        f" medians of {args.repeat} runs, each in a fresh process"
+    )
+    print(f"{'job':<44}{'seconds':>9}{'peak RSS MB':>13}")
+    print(f"{'backlinkkit: parse+classify+aggregate+all':<44}{med('single', 'seconds'):>9.2f}"
+          f"{med('single', 'maxrss_mb'):>13.0f}")  # fmt: skip
+    print(f"{'  of which read_backlinks + update':<44}{med('single', 'ingest'):>9.2f}"
+          f"{med('single', 'ingest_maxrss_mb'):>13.0f}  (peak before the metrics)")  # fmt: skip
+    print(f"{'  of which metrics, tables, flags, candidates':<44}{med('single', 'metrics'):>9.2f}")
+    print(f"{'read_backlinks alone (the floor, issue 4 importer)':<44}{med('read', 'seconds'):>9.2f}"
+          f"{med('read', 'maxrss_mb'):>13.0f}")  # fmt: skip
+    split_rss = max(med("split", "maxrss_mb"), med("split", "children_maxrss_mb"))
+    print(f"{'backlinkkit: 4 processes + merge + all':<44}{med('split', 'seconds'):>9.2f}"
+          f"{split_rss:>13.0f}  (largest process)")  # fmt: skip
+    print(f"{'  of which the merge':<44}{med('split', 'merge'):>9.2f}")
+    print(f"{'pandas read_csv + groupby (baseline)':<44}{med('pandas', 'seconds'):>9.2f}"
+          f"{med('pandas', 'maxrss_mb'):>13.0f}")  # fmt: skip
+    ratio = med("pandas", "seconds") / med("single", "seconds")
+    print(f"\nbaseline / backlinkkit time: {ratio:.2f}x (above 1: backlinkkit is faster)")
+    spread = {m: [round(float(r["seconds"]), 2) for r in runs[m]] for m in runs}  # type: ignore[arg-type]
+    print(f"all runs (seconds): {spread}")
+    same = all(
+        r[k] == single[k]
+        for r in runs["split"] + runs["single"]
+        for k in ("summary", "to_dict", "tables")
+    )
+    print(f"split-in-4 + merge gives the same summary, to_dict and tables as one pass: {same}")
+    print(f"flags: {', '.join(single['flags'])}")  # type: ignore[arg-type]
+    print(f"disavow candidates: {single['candidates']}")
+    if not same:
+        print("MISMATCH", [(r["summary"], r["to_dict"]) for r in runs["split"]], single)
+        sys.exit(1)
+    del split
+
+
+if __name__ == "__main__":
+    main()
