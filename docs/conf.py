@@ -13,7 +13,6 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.intersphinx",
 ]
 myst_enable_extensions = ["colon_fence", "deflist"]
 source_suffix = {".md": "markdown"}
@@ -24,11 +23,9 @@ autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
+# attrs fields are documented once, in the class's Attributes section, not again as members.
+napoleon_use_ivar = True
 
-intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}
-# The docs build offline: intersphinx stays quiet when the inventory cannot be fetched.
-intersphinx_timeout = 1
-suppress_warnings = ["intersphinx.external", "config.cache"]
 
 html_theme = "furo"
 html_title = "backlinkkit"
