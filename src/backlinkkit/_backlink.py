@@ -57,6 +57,12 @@ class Backlink:
         factory=dict, converter=_frozen_mapping, hash=False, repr=False
     )
 
+    def __reduce__(self) -> tuple[type[Backlink], tuple[object, ...]]:
+        # A read-only mapping view does not pickle: rebuild through the constructor, which makes
+        # one again from a plain dict (records cross processes when profiles are built in parts).
+        *fields, extra = attrs.astuple(self, recurse=False)
+        return (Backlink, (*fields, dict(extra)))
+
     @classmethod
     def from_link(cls, link: Link, source_url: str) -> Backlink:
         """Make a backlink of a link extracted (by `extract_links`) from the page `source_url`.
