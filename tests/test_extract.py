@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import pickle
 import threading
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,8 +27,11 @@ from backlinkkit import (
     extract_links,
 )
 from backlinkkit._extract import (
+    _SERIALIZED_HTTP_URL,
     _ada_join,
     _ada_join_public,
+    _ada_parse,
+    _ada_parse_public,
     _DepthCappedBuilder,
     _encode_query,
     _host,
@@ -51,6 +56,13 @@ def fixture(name: str) -> PageLinks:
     return extract_links((EXTRACT / name).read_bytes(), PAGE)
 
 
+def _url_chars(common: str, rare: str, *, min_size: int = 0) -> st.SearchStrategy[str]:
+    """Text mostly of `common` characters, now and then one of the `rare` (tricky) ones."""
+    return st.text(
+        alphabet=st.sampled_from(list(common) * 8 + list(rare)), min_size=min_size, max_size=6
+    )
+
+
 class TestWhichLinks:
     def test_every_link_in_document_order(self):
         """Duplicates, fragments and every scheme stay; only elements with an href are links."""
@@ -71,6 +83,21 @@ class TestWhichLinks:
             ("a", "/doc.pdf", 7),
             ("area", "/area", 8),
         ]
+
+    def test_links_are_ordinary_links(self):
+        """Extracted Links are the same values the constructor makes: equal, hashable, copyable."""
+        html = '<nav><a href="/x" rel="nofollow" title="t"><img alt="i">x</a></nav><a href=y>y</a>'
+        for link in links_of(html):
+            made = Link(**attrs.asdict(link, recurse=False))
+            assert (link == made, hash(link) == hash(made), repr(link) == repr(made)) == (
+                True,
+                True,
+                True,
+            )
+            assert pickle.loads(pickle.dumps(link)) == link
+            assert attrs.evolve(link, text="other").text == "other"
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                link.text = "other"  # type: ignore[misc]
 
     def test_template_contents_are_not_links(self):
         """<template> contents live outside the document in browsers, nested ones too."""
@@ -229,6 +256,16 @@ class TestURLs:
             (PAGE, "mailto:x@example.com"),
             ("https://a.example/", ""),
             ("https://a.example/", "//b.example/\\c"),
+            # http(s)://... does not depend on the base, whatever its scheme
+            (PAGE, "https://b.example/x?y#z"),
+            ("file:///c:/dir/", "http://b.example/"),
+            ("mailto:x@example.com", "https://B.example:443/./a/../b"),
+            (PAGE, "https://"),
+            # ...but a scheme without "//" is relative to a base of the same scheme
+            (PAGE, "https:other"),
+            (PAGE, "http:other"),
+            (PAGE, "HTTPS://b.example/"),
+            (PAGE, " https://b.example/"),
         ],
     )
     def test_fast_join_matches_ada_url(self, base, href):
@@ -238,6 +275,93 @@ class TestURLs:
     def test_join_lone_surrogate(self):
         """An href that cannot be encoded (lone surrogate) does not parse."""
         assert _ada_join(PAGE, "/\ud800") is None
+        assert _ada_join(PAGE, "https://a.example/\ud800") is None
+        assert _ada_parse("https://a.example/\ud800") is None
+
+    @pytest.mark.parametrize(
+        ("text", "as_written"),
+        [
+            ("https://www.example.com/", True),
+            ("http://a-b.example.co.uk/dir/page.html?q=1&r=a%20b;c#frag/?x", True),
+            ("https://example.com/a//b/c.d/x%41y/@:!$&'()*+,;=~", True),
+            ("https://example.com/?a=b/c?d%2e", True),
+            ("https://localhost/x", True),
+            ("https://-a-.example/", True),
+            ("https://a1/", True),
+            ("https://example.com", False),  # the parser adds the path "/"
+            ("https://Example.com/", False),  # hosts are lower-cased
+            ("https://xn--bcher-kva.example/", False),  # punycode is checked
+            ("https://example.xn--p1ai/", False),
+            ("https://1.2.3.4/", False),  # IPv4
+            ("https://example.0x1/", False),  # the last label is a number: IPv4
+            ("https://example.com:8080/", False),
+            ("https://user@example.com/", False),
+            ("https://[::1]/", False),
+            ("https://example.com/a/./b", False),  # dot segments
+            ("https://example.com/a/../b", False),
+            ("https://example.com/a/%2e%2E/b", False),
+            ("https://example.com/.well-known", False),
+            ("https://example.com/a^b", False),  # percent-encoded in paths
+            ("https://example.com/a`b", False),
+            ("https://example.com/a{b}", False),
+            ("https://example.com/a|b", False),
+            ("https://example.com/a b", False),
+            ("https://example.com/a\\b", False),
+            ("https://example.com/a\tb", False),
+            ("https://example.com/?q='", False),  # percent-encoded in special queries
+            ("https://example.com/?q=<", False),
+            ("https://example.com/#`", False),
+            ("https://example.com/é", False),
+            ("ftp://example.com/", False),
+            ("HTTPS://example.com/", False),
+        ],
+    )
+    def test_urls_kept_as_written(self, text, as_written):
+        """The URLs that skip the parser are exactly those it would not change."""
+        assert bool(_SERIALIZED_HTTP_URL.fullmatch(text)) == as_written
+        assert _ada_parse(text) == _ada_parse_public(text)
+        if as_written:
+            assert _ada_parse_public(text) == text
+
+    @given(st.from_regex(_SERIALIZED_HTTP_URL, fullmatch=True))
+    def test_urls_kept_as_written_are_what_ada_gives(self, text):
+        """Every URL the fast path keeps as written is what ada-url gives, on any base."""
+        assert _ada_parse_public(text) == text
+        assert _ada_join_public(PAGE, text) == text
+
+    @given(
+        st.sampled_from(["http://", "https://", "https:", "HTTP://"]),
+        st.lists(_url_chars("abcnx-", "09A.%", min_size=1), min_size=1, max_size=3).map(".".join),
+        st.lists(_url_chars("ab.-_~!$&'()*+,;=:@%", "2eE^`{}|é \\\t"), max_size=4).map(
+            lambda segments: "".join(f"/{segment}" for segment in segments)
+        ),
+        st.tuples(st.sampled_from(["", "?", "#"]), _url_chars("ab=&%/?#", "'<`2eE ")).map("".join),
+    )
+    def test_near_misses_agree_with_ada(self, scheme, host, path, rest):
+        """URL-like text on either side of the fast path resolves exactly as ada-url resolves it."""
+        text = f"{scheme}{host}{path}{rest}"
+        assert _ada_parse(text) == _ada_parse_public(text)
+        base = "https://u:p@www.example.com:8443/x/y"
+        assert _ada_join(base, text) == _ada_join_public(base, text)
+
+    @pytest.mark.parametrize(
+        "base",
+        [
+            "https://www.example.com/dir/",
+            "http://user:pa%20ss@example.com:8080/dir/",
+            "https://[2001:db8::1]/dir/",
+            "https://xn--bcher-kva.example/dir/",
+            "https://192.168.0.1/",
+            "file:///c:/dir/",
+            "foo://host/dir/",
+        ],
+    )
+    @pytest.mark.parametrize("href", ["/", "/a/./b/../c?q=1#f", "/a b^c", "/?q='", "/é"])
+    def test_path_absolute_hrefs_keep_the_base_origin(self, base, href):
+        """A path-absolute href resolves as ada resolves it against any base, its host kept."""
+        link = one(f'<base href="{base}"><a href="{href}">x</a>')
+        assert link.url == _ada_join_public(base, href)
+        assert link.host == _host(base)
 
     def test_str_input_queries_are_utf8(self):
         """Already-decoded text has no byte encoding: queries are UTF-8."""
@@ -436,6 +560,9 @@ class TestSites:
         [
             ("/same", "www.example.com", "example.com", False),
             ("https://shop.example.com/", "shop.example.com", "example.com", False),
+            ("https://shop.example.com/a?b#c", "shop.example.com", "example.com", False),
+            ("https://Shop.Example.com/a?b#c", "shop.example.com", "example.com", False),
+            ("https://shop.example.com", "shop.example.com", "example.com", False),
             ("https://user:pw@Example.COM:8443/x", "example.com", "example.com", False),
             ("https://other.example.org/", "other.example.org", "example.org", True),
             ("https://a.blogspot.com/", "a.blogspot.com", "a.blogspot.com", True),
