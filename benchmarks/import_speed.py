@@ -23,22 +23,9 @@ import time
 from pathlib import Path
 
 import backlinkkit
+from backlinkkit._export_headers import GENERIC_COLUMNS
 
-COLUMNS = [
-    "source_url",
-    "target_url",
-    "anchor",
-    "nofollow",
-    "sponsored",
-    "ugc",
-    "kind",
-    "first_seen",
-    "last_seen",
-    "lost",
-    "source_ip",
-    "section",
-    "extra",
-]
+COLUMNS = list(GENERIC_COLUMNS)  # the documented generic layout
 
 
 def synthetic_export(rows: int, *, seed: int = 4) -> bytes:

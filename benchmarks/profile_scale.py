@@ -38,24 +38,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from backlinkkit._export_headers import GENERIC_COLUMNS
+
 TARGET = "example.com"
 BRANDS = ("Example",)
 KEYWORDS = ("running shoes", "trail running shoes", "buy running shoes online")
-HEADER = [
-    "source_url",
-    "target_url",
-    "anchor",
-    "nofollow",
-    "sponsored",
-    "ugc",
-    "kind",
-    "first_seen",
-    "last_seen",
-    "lost",
-    "source_ip",
-    "section",
-    "extra",
-]
+HEADER = list(GENERIC_COLUMNS)  # the documented generic layout
 START = dt.date(2024, 1, 1)
 MONTHS = 24
 SPIKE_MONTH = 20  # a burst of new referring domains, for the velocity flag
