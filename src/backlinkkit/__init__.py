@@ -118,6 +118,14 @@ __all__ = [
     "write_backlinks",
 ]
 
+# Public classes say they live here, as httpx's do: reprs, tracebacks and pickles name
+# `backlinkkit.X`, never the private module that defines it, so moving code breaks no pickle.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = __name__
+del _name, _value
+
 # The fetcher needs requests (the `fetch` extra): it is imported on first use only, so
 # `import backlinkkit` never imports requests. Its names stay out of `__all__` so that
 # `from backlinkkit import *` works without requests too.

@@ -38,7 +38,25 @@ class Backlink:
         lost: when the link was found gone, if it was.
         source_ip: the linking host's IP address, if known.
         section: the page region the link sits in, if known.
+        source_title: the linking page's title, if the export gives it.
+        spam: the tool marks the link as spam (Ahrefs "Is spam"); None if it does not say.
+        toxicity: the tool's toxicity score for the link (Semrush Backlink Audit, 0-100).
+        toxic_markers: the toxic markers the tool lists for it (Semrush Backlink Audit).
+        sitewide: the tool marks the link as sitewide (Semrush "Sitewide").
+        domain_rating: Ahrefs' Domain Rating of the linking site (0-100).
+        url_rating: Ahrefs' URL Rating of the linking page (0-100).
+        page_ascore: Semrush's Authority Score of the linking page (0-100).
+        trust_flow: Majestic's Trust Flow of the linking page (0-100).
+        citation_flow: Majestic's Citation Flow of the linking page (0-100).
+        domain_authority: Moz's Domain Authority of the linking site (1-100).
+        page_authority: Moz's Page Authority of the linking page (1-100).
+        external_links: how many external links the linking page itself has (Ahrefs and
+            Semrush "External links"): thousands of them mark a link farm.
+        linked_domains: how many distinct sites the linking page links to (Ahrefs "Linked
+            domains").
         extra: the tool's own columns, by their header names (not used for hashing).
+
+    Every field after `section` is keyword-only: exports fill them where they have the column.
     """
 
     source_url: str
@@ -53,15 +71,49 @@ class Backlink:
     lost: dt.date | None = None
     source_ip: str | None = None
     section: Section | None = None
+    source_title: str | None = attrs.field(default=None, kw_only=True)
+    spam: bool | None = attrs.field(default=None, kw_only=True)
+    toxicity: float | None = attrs.field(default=None, kw_only=True)
+    toxic_markers: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
+    sitewide: bool | None = attrs.field(default=None, kw_only=True)
+    domain_rating: float | None = attrs.field(default=None, kw_only=True)
+    url_rating: float | None = attrs.field(default=None, kw_only=True)
+    page_ascore: float | None = attrs.field(default=None, kw_only=True)
+    trust_flow: float | None = attrs.field(default=None, kw_only=True)
+    citation_flow: float | None = attrs.field(default=None, kw_only=True)
+    domain_authority: float | None = attrs.field(default=None, kw_only=True)
+    page_authority: float | None = attrs.field(default=None, kw_only=True)
+    external_links: int | None = attrs.field(default=None, kw_only=True)
+    linked_domains: int | None = attrs.field(default=None, kw_only=True)
     extra: Mapping[str, str] = attrs.field(
         factory=dict, converter=_frozen_mapping, hash=False, repr=False
     )
 
-    def __reduce__(self) -> tuple[type[Backlink], tuple[object, ...]]:
-        # A read-only mapping view does not pickle: rebuild through the constructor, which makes
-        # one again from a plain dict (records cross processes when profiles are built in parts).
-        *fields, extra = attrs.astuple(self, recurse=False)
-        return (Backlink, (*fields, dict(extra)))
+    # Pickles carry versioned plain data (enums by value, `extra` as a dict), so a pickle names
+    # no private module and survives the code moving; fields a newer version adds get their
+    # defaults when an older pickle is loaded.
+    def __getstate__(self) -> dict[str, object]:
+        state: dict[str, object] = {"version": _STATE_VERSION}
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
+            if isinstance(value, (LinkKind, Section)):
+                value = value.value
+            state[name] = value
+        state["extra"] = dict(self.extra)
+        return state
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        version = state.get("version")
+        if version != _STATE_VERSION:
+            raise TypeError(f"cannot load a Backlink pickled with state version {version!r}")
+        values = {name: state[name] for name in _FIELD_NAMES if name in state}
+        kind, section = values.get("kind"), values.get("section")
+        values["kind"] = None if kind is None else LinkKind(kind)
+        values["section"] = None if section is None else Section(section)
+        # A frozen instance is filled as __init__ would, through a fresh one's fields.
+        fresh = Backlink(**values)  # type: ignore[arg-type]
+        for name in _FIELD_NAMES:
+            object.__setattr__(self, name, getattr(fresh, name))
 
     @classmethod
     def from_link(cls, link: Link, source_url: str) -> Backlink:
@@ -109,3 +161,7 @@ class Backlink:
         if None in flags:
             return None
         return True
+
+
+_STATE_VERSION = 1
+_FIELD_NAMES = tuple(field.name for field in attrs.fields(Backlink))
