@@ -27,16 +27,12 @@ from backlinkkit import (
     extract_links,
 )
 from backlinkkit._extract import (
-    _SERIALIZED_HTTP_URL,
-    _ada_join,
-    _ada_join_public,
-    _ada_parse,
-    _ada_parse_public,
     _DepthCappedBuilder,
     _encode_query,
-    _host,
+    _join_to_valid_base,
     _robots,
 )
+from backlinkkit._urls import _ada_join_public, host_of_serialized
 from conftest import CORPUS, FIXTURES
 
 PAGE = "https://www.example.com/dir/page.html"
@@ -54,13 +50,6 @@ def one(html: str | bytes, url: str = PAGE, **kwargs) -> Link:
 
 def fixture(name: str) -> PageLinks:
     return extract_links((EXTRACT / name).read_bytes(), PAGE)
-
-
-def _url_chars(common: str, rare: str, *, min_size: int = 0) -> st.SearchStrategy[str]:
-    """Text mostly of `common` characters, now and then one of the `rare` (tricky) ones."""
-    return st.text(
-        alphabet=st.sampled_from(list(common) * 8 + list(rare)), min_size=min_size, max_size=6
-    )
 
 
 class TestWhichLinks:
@@ -249,102 +238,6 @@ class TestURLs:
         assert _encode_query(href, codec) == encoded
 
     @pytest.mark.parametrize(
-        ("base", "href"),
-        [
-            (PAGE, "../x?q=é#f"),
-            (PAGE, "https://[::1"),
-            (PAGE, "mailto:x@example.com"),
-            ("https://a.example/", ""),
-            ("https://a.example/", "//b.example/\\c"),
-            # http(s)://... does not depend on the base, whatever its scheme
-            (PAGE, "https://b.example/x?y#z"),
-            ("file:///c:/dir/", "http://b.example/"),
-            ("mailto:x@example.com", "https://B.example:443/./a/../b"),
-            (PAGE, "https://"),
-            # ...but a scheme without "//" is relative to a base of the same scheme
-            (PAGE, "https:other"),
-            (PAGE, "http:other"),
-            (PAGE, "HTTPS://b.example/"),
-            (PAGE, " https://b.example/"),
-        ],
-    )
-    def test_fast_join_matches_ada_url(self, base, href):
-        """The hot path's join gives exactly what ada-url's public join_url gives."""
-        assert _ada_join(base, href) == _ada_join_public(base, href)
-
-    def test_join_lone_surrogate(self):
-        """An href that cannot be encoded (lone surrogate) does not parse."""
-        assert _ada_join(PAGE, "/\ud800") is None
-        assert _ada_join(PAGE, "https://a.example/\ud800") is None
-        assert _ada_parse("https://a.example/\ud800") is None
-
-    @pytest.mark.parametrize(
-        ("text", "as_written"),
-        [
-            ("https://www.example.com/", True),
-            ("http://a-b.example.co.uk/dir/page.html?q=1&r=a%20b;c#frag/?x", True),
-            ("https://example.com/a//b/c.d/x%41y/@:!$&'()*+,;=~", True),
-            ("https://example.com/?a=b/c?d%2e", True),
-            ("https://localhost/x", True),
-            ("https://-a-.example/", True),
-            ("https://a1/", True),
-            ("https://example.com", False),  # the parser adds the path "/"
-            ("https://Example.com/", False),  # hosts are lower-cased
-            ("https://xn--bcher-kva.example/", False),  # punycode is checked
-            ("https://example.xn--p1ai/", False),
-            ("https://1.2.3.4/", False),  # IPv4
-            ("https://example.0x1/", False),  # the last label is a number: IPv4
-            ("https://example.com:8080/", False),
-            ("https://user@example.com/", False),
-            ("https://[::1]/", False),
-            ("https://example.com/a/./b", False),  # dot segments
-            ("https://example.com/a/../b", False),
-            ("https://example.com/a/%2e%2E/b", False),
-            ("https://example.com/.well-known", False),
-            ("https://example.com/a^b", False),  # percent-encoded in paths
-            ("https://example.com/a`b", False),
-            ("https://example.com/a{b}", False),
-            ("https://example.com/a|b", False),
-            ("https://example.com/a b", False),
-            ("https://example.com/a\\b", False),
-            ("https://example.com/a\tb", False),
-            ("https://example.com/?q='", False),  # percent-encoded in special queries
-            ("https://example.com/?q=<", False),
-            ("https://example.com/#`", False),
-            ("https://example.com/é", False),
-            ("ftp://example.com/", False),
-            ("HTTPS://example.com/", False),
-        ],
-    )
-    def test_urls_kept_as_written(self, text, as_written):
-        """The URLs that skip the parser are exactly those it would not change."""
-        assert bool(_SERIALIZED_HTTP_URL.fullmatch(text)) == as_written
-        assert _ada_parse(text) == _ada_parse_public(text)
-        if as_written:
-            assert _ada_parse_public(text) == text
-
-    @given(st.from_regex(_SERIALIZED_HTTP_URL, fullmatch=True))
-    def test_urls_kept_as_written_are_what_ada_gives(self, text):
-        """Every URL the fast path keeps as written is what ada-url gives, on any base."""
-        assert _ada_parse_public(text) == text
-        assert _ada_join_public(PAGE, text) == text
-
-    @given(
-        st.sampled_from(["http://", "https://", "https:", "HTTP://"]),
-        st.lists(_url_chars("abcnx-", "09A.%", min_size=1), min_size=1, max_size=3).map(".".join),
-        st.lists(_url_chars("ab.-_~!$&'()*+,;=:@%", "2eE^`{}|é \\\t"), max_size=4).map(
-            lambda segments: "".join(f"/{segment}" for segment in segments)
-        ),
-        st.tuples(st.sampled_from(["", "?", "#"]), _url_chars("ab=&%/?#", "'<`2eE ")).map("".join),
-    )
-    def test_near_misses_agree_with_ada(self, scheme, host, path, rest):
-        """URL-like text on either side of the fast path resolves exactly as ada-url resolves it."""
-        text = f"{scheme}{host}{path}{rest}"
-        assert _ada_parse(text) == _ada_parse_public(text)
-        base = "https://u:p@www.example.com:8443/x/y"
-        assert _ada_join(base, text) == _ada_join_public(base, text)
-
-    @pytest.mark.parametrize(
         "base",
         [
             "https://www.example.com/dir/",
@@ -361,13 +254,21 @@ class TestURLs:
         """A path-absolute href resolves as ada resolves it against any base, its host kept."""
         link = one(f'<base href="{base}"><a href="{href}">x</a>')
         assert link.url == _ada_join_public(base, href)
-        assert link.host == _host(base)
+        assert link.host == host_of_serialized(base)
 
     def test_str_input_queries_are_utf8(self):
         """Already-decoded text has no byte encoding: queries are UTF-8."""
         page = extract_links('<meta charset="shift_jis"><a href="/s?q=日">x</a>', PAGE)
         assert (page.encoding, page.encoding_source) == ("utf-8", "str")
         assert page.links[0].url == "https://www.example.com/s?q=%E6%97%A5"
+
+    @pytest.mark.parametrize(
+        "href",
+        ["https://b.example/x?y#z", "HTTPS://B.example:443/./a", "https:other", "../x", "https://"],
+    )
+    def test_join_to_valid_base(self, href):
+        """The extractor's shortcut for absolute hrefs gives what joining to its base gives."""
+        assert _join_to_valid_base(PAGE, href) == _ada_join_public(PAGE, href)
 
 
 class TestText:
@@ -586,23 +487,6 @@ class TestSites:
         """Host and registrable domain of each link; hostless and unparsable links are internal."""
         link = one(f'<a href="{href}">x</a>')
         assert (link.host, link.domain, link.is_external) == (host, domain, external)
-
-    @pytest.mark.parametrize(
-        ("url", "host"),
-        [
-            ("https://example.com/", "example.com"),
-            ("http://a:b@example.com:81/p?q#f", "example.com"),
-            ("https://[2001:db8::1]:8080/", "[2001:db8::1]"),
-            ("ws://chat.example.com/socket", "chat.example.com"),
-            ("foo://opaque.example/x", "opaque.example"),
-            ("mailto:x@example.com", None),
-            ("file:///x", None),
-            ("blob:https://example.com/uuid", None),
-        ],
-    )
-    def test_host_of_serialized_urls(self, url, host):
-        """The host is read off the serialized URL, userinfo and port removed."""
-        assert _host(url) == host
 
     def test_page_without_a_site(self):
         """On a page without a host (file:), every link with a host is external."""

@@ -37,6 +37,7 @@ from ._extract import extract_links
 from ._fetch_result import FetchErrorKind, FetchResult, RedirectHop
 from ._flags import Flag, FlagName, Severity
 from ._generic_phrases import GENERIC_PHRASES, GENERIC_PHRASES_BY_LANGUAGE
+from ._headers import Headers
 from ._importers import (
     ExportReader,
     LinkingSite,
@@ -88,6 +89,7 @@ __all__ = [
     "FetchResult",
     "Flag",
     "FlagName",
+    "Headers",
     "InvalidLines",
     "InvalidURLError",
     "Link",

@@ -33,7 +33,7 @@ from ._disavow_rules import (
     url_key,
 )
 from ._errors import DisavowError, DisavowLimitError, InvalidURLError
-from ._urls import SuffixList, hostname
+from ._urls import SuffixList, hostname, is_ip_address
 
 __all__ = [
     "DisavowDiff",
@@ -330,10 +330,6 @@ def _host_of(url: str) -> str:
     return (hostname(url) or "").removesuffix(".")
 
 
-def _is_ip(host: str) -> bool:
-    return host.startswith("[") or host.rpartition(".")[2].isdigit()
-
-
 def _problems_of(line: _Line) -> tuple[DisavowProblem, ...]:
     return tuple(
         DisavowProblem(line=line.number, code=code, reason=reason, text=line.text)
@@ -354,6 +350,7 @@ class DisavowFile:
     Iterating gives the entries (each once, in file order), `len` counts them, `in` asks for
     one. `date` is the date the header and merge comments carry (today, in UTC, when None).
 
+    >>> import datetime as dt
     >>> file = DisavowFile(date=dt.date(2026, 11, 24))
     >>> file.add_url("https://spam.example/page")
     DisavowEntry(kind=<DisavowEntryKind.URL: 'url'>, value='https://spam.example/page', comment=None)
@@ -733,7 +730,7 @@ class DisavowFile:
         domains = self._domains
         if host in domains:
             return host
-        if _is_ip(host):
+        if is_ip_address(host):
             return None
         dot = host.find(".")
         while dot != -1:
@@ -747,7 +744,7 @@ class DisavowFile:
         """The `domain:` entry that makes entry `key` redundant, or None."""
         if key.startswith(DOMAIN_PREFIX):
             host = key[len(DOMAIN_PREFIX) :]
-            if _is_ip(host) or "." not in host:
+            if is_ip_address(host) or "." not in host:
                 return None
             return self._covering_host(host.partition(".")[2])
         return self._covering_host(_host_of(key))
@@ -841,7 +838,7 @@ class DisavowFile:
         >>> DisavowFile.parse("domain: spam.example\n").to_text()
         Traceback (most recent call last):
         ...
-        backlinkkit._errors.DisavowError: 1 line Google may refuse (and with it the whole file):
+        backlinkkit.DisavowError: 1 line Google may refuse (and with it the whole file):
           line 1: space after 'domain:' in 'domain: spam.example': write domain:spam.example with no space
         Fix it, or write with invalid=InvalidLines.COMMENT_OUT to keep it as a comment.
         >>> file = DisavowFile.parse("domain: spam.example\n")

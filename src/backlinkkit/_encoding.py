@@ -18,6 +18,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from ._headers import header_value
+
 __all__ = [
     "Sniffed",
     "decode",
@@ -274,14 +276,11 @@ def _charset_from_content_type(value: str) -> str | None:
 
 
 def _transport_encoding(headers: Mapping[str, str] | None) -> str | None:
-    if not headers:
+    content_type = header_value(headers, "content-type")
+    if content_type is None:
         return None
-    for name, value in headers.items():
-        if name.lower() == "content-type":
-            label = _charset_from_content_type(value)
-            if label is not None:
-                return encoding_for_label(label)
-    return None
+    label = _charset_from_content_type(content_type)
+    return None if label is None else encoding_for_label(label)
 
 
 # The prescan's "get an attribute" (HTML standard), as patterns over the bytes: leading

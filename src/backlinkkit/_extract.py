@@ -14,14 +14,21 @@ import re
 import threading
 from collections.abc import Mapping
 
-import ada_url
 import attrs
 from lxml import etree
 
 from ._encoding import decode, python_codec, sniff
 from ._errors import ExtractionError, InvalidURLError
+from ._headers import header_value
 from ._links import Link, LinkKind, PageLinks, Robots, Section
-from ._urls import SuffixList
+from ._urls import (
+    HTTP_PREFIXES,
+    SuffixList,
+    host_of_serialized,
+    join_url,
+    parse_url,
+    serialized_http_host,
+)
 
 __all__ = ["extract_links"]
 
@@ -63,22 +70,6 @@ _ASCII_WHITESPACE = "\t\n\x0c\r "
 # After a leading "/", what makes an href something other than a path on the base's host:
 # "//" and "/\\" start a host, and tabs and newlines are removed before parsing.
 _NOT_PATH = frozenset({"/", "\\", "\t", "\n", "\r"})
-# Absolute URLs whose parse does not depend on the base (WHATWG URL: a special scheme followed by
-# "//" goes to the authority whatever the base is).
-_HTTP_PREFIXES = ("https://", "http://")
-# http(s) URLs that the WHATWG URL parser serializes exactly as written, so that parsing them can
-# be skipped: a host of lower-case ASCII labels (no punycode "xn--" label, which needs checking;
-# the last label starting with a letter, so not an IPv4 address), no port or credentials, a
-# path of characters outside the path percent-encode set with no segment starting with "." or
-# "%2e" (no dot segments), and a query and fragment of characters outside their percent-encode
-# sets (WHATWG URL, "percent-encode sets"). Anything else goes to ada; tests check the two agree.
-_SERIALIZED_HTTP_URL = re.compile(
-    r"https?://((?:(?!xn--)[a-z0-9-]+\.)*(?!xn--)[a-z][a-z0-9-]*)"
-    r"(?:/(?![.]|%2[eE])[A-Za-z0-9\-._~!$&'()*+,;=:@%]*)+"
-    r"(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?"
-    r"(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?"
-)
-
 # Every element the extraction looks at, for one scan of the tree.
 _SCANNED_TAGS = (
     "a",
@@ -180,10 +171,10 @@ def extract_links(
     [('https://www.example.com/about', 'About us', <Section.NAV: 'nav'>, True, False),
      ('https://example.org/x', 'them', None, False, True)]
     """
-    try:
-        page_url = ada_url.URL(url).href
-    except (ValueError, TypeError) as error:
-        raise InvalidURLError(f"not an absolute URL: {url!r}") from error
+    # str(): a URL of another type is refused below like any text that is not a URL.
+    page_url = parse_url(str(url))
+    if page_url is None:
+        raise InvalidURLError(f"not an absolute URL: {url!r}")
     if isinstance(html, str):
         # Lone surrogates (from a careless decode) go through as invalid UTF-8, which the
         # parser turns into U+FFFD, as a browser's DOM would.
@@ -201,7 +192,7 @@ def extract_links(
     else:
         raise TypeError(f"html must be bytes or str, not {type(html).__name__}")
     root = _parse(data, url)
-    x_robots = _header(headers, "x-robots-tag")
+    x_robots = header_value(headers, "x-robots-tag")
     if root is None:
         robots = _robots([], x_robots)
         return PageLinks(
@@ -229,13 +220,6 @@ def extract_links(
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
-    if not headers:
-        return None
-    values = [value for key, value in headers.items() if key.lower() == name]
-    return ", ".join(values) if values else None
 
 
 def _parse(data: bytes, url: str) -> etree._Element | None:
@@ -363,39 +347,6 @@ def _encode_query(href: str, codec: str) -> str:
     return f"{href[: query_start + 1]}{''.join(parts)}{href[end:]}"
 
 
-def _host(url: str) -> str | None:
-    """The host of an ada-serialized URL (`scheme://[userinfo@]host[:port]/...`), or None."""
-    # The common case first: http(s) URLs, whose serialization always has a path after the host.
-    if url.startswith("https://"):
-        start = 8
-    elif url.startswith("http://"):
-        start = 7
-    else:
-        return _any_host(url)
-    end = url.find("/", start)
-    authority = url[start:end] if end >= 0 else url[start:]
-    if "@" in authority or ":" in authority:
-        return _any_host(url)
-    return authority or None
-
-
-def _any_host(url: str) -> str | None:
-    scheme_end = url.find(":")
-    if not url.startswith("//", scheme_end + 1):
-        return None  # mailto:, javascript:, tel:, data:...: no host
-    start = scheme_end + 3
-    end = len(url)
-    for stop in "/?#":
-        found = url.find(stop, start, end)
-        if found >= 0:
-            end = found
-    authority = url[start:end]
-    authority = authority[authority.rfind("@") + 1 :]
-    if authority.startswith("["):
-        return authority[: authority.find("]") + 1] or None
-    return authority.partition(":")[0] or None
-
-
 class _Scan:
     """One pass over the elements of interest, collecting what the extraction needs.
 
@@ -503,7 +454,7 @@ class _Extraction:
         self.encoding_source = encoding_source
         self.x_robots = x_robots
         self.suffixes = SuffixList.bundled()
-        page_host = _host(page_url)
+        page_host = host_of_serialized(page_url)
         self.page_domain = self.suffixes.registrable_domain(page_host) if page_host else None
         self.query_codec = None if encoding in _UTF8_QUERY_ENCODINGS else python_codec(encoding)
 
@@ -537,12 +488,12 @@ class _Extraction:
         return joined
 
     def _join(self, base: str, href: str) -> str | None:
-        joined = _ada_join(base, href)
+        joined = _join_to_valid_base(base, href)
         if self.query_codec is not None and joined is not None and not href.isascii():
             encoded = _encode_query(href, self.query_codec)
             if encoded is not href and joined.split(":", 1)[0] in _SPECIAL_SCHEMES:
                 # Only a special URL's query takes the document's encoding; others stay UTF-8.
-                return _ada_join(base, encoded)
+                return join_url(base, encoded)
         return joined
 
     def _sections(self, scan: _Scan) -> dict[etree._Element, Section]:
@@ -590,20 +541,20 @@ class _Extraction:
         registrable_domain = self.suffixes.registrable_domain
         page_domain = self.page_domain
         sites: dict[str, tuple[str, bool]] = {}  # host -> (registrable domain, is external)
-        base_host = _host(base_url)
+        base_host = host_of_serialized(base_url)
         base_site = None
         if base_host is not None:
             base_domain = registrable_domain(base_host)
             base_site = sites[base_host] = (base_domain, base_domain != page_domain)
         page_followed = not page_nofollow
-        join = _ada_join if self.query_codec is None else self._join
+        join = _join_to_valid_base if self.query_codec is None else self._join
         # A path-absolute href ("/about") on an http(s) base is the base's origin and the path:
         # parsing that text is parsing the href against the base, without parsing the base again.
         # (Not for other encodings: their queries are encoded apart, see _join.)
         origin = None
-        if self.query_codec is None and base_url.startswith(_HTTP_PREFIXES):
+        if self.query_codec is None and base_url.startswith(HTTP_PREFIXES):
             origin = base_url[: base_url.find("/", base_url.find("//") + 2)]
-        kept_as_written = _SERIALIZED_HTTP_URL.fullmatch
+        kept_as_written = serialized_http_host
         collapse = _collapse
         # Enum members as locals: looking one up on its class costs more than the rest of a
         # short link's text handling.
@@ -628,15 +579,14 @@ class _Extraction:
                 host: str | None
                 if base_site is not None and href[:1] == "/" and href[1:2] not in _NOT_PATH:
                     # A path-absolute href ("/about") keeps the base's host: no need to look.
-                    url = join(base_url, href) if origin is None else _ada_parse(origin + href)
+                    url = join(base_url, href) if origin is None else parse_url(origin + href)
                     host = None if url is None else base_host
-                elif (as_written := kept_as_written(href)) is not None:
+                elif (host := kept_as_written(href)) is not None:
                     # Already serialized (and ASCII, so no query to encode): no parse at all.
                     url = href
-                    host = as_written[1]
                 else:
                     url = join(base_url, href)
-                    host = None if url is None else _host(url)
+                    host = None if url is None else host_of_serialized(url)
                 if host is None:
                     target = (url, None, None, False)
                 else:
@@ -694,58 +644,9 @@ class _Extraction:
         return tuple(links)
 
 
-def _ada_join_public(base: str, href: str) -> str | None:
-    try:
-        return ada_url.join_url(base, href)
-    except ValueError:
-        return None
-
-
-def _ada_parse_public(text: str) -> str | None:
-    try:
-        return ada_url.URL(text).href
-    except ValueError:
-        return None
-
-
-try:
-    # ada-url's own join_url, minus its per-call garbage-collector hook: the hot path joins
-    # every distinct href once, and this is 40% faster (measured). Should ada-url's cffi module
-    # move, the public function does the same job.
-    from ada_url._ada_wrapper import ffi as _ffi  # type: ignore[import-not-found]
-    from ada_url._ada_wrapper import lib as _lib
-except ImportError:  # pragma: no cover - depends on ada-url's internals
-    _ada_join = _ada_join_public
-    _ada_parse = _ada_parse_public
-else:
-
-    def _ada_join(base: str, href: str) -> str | None:
-        if href.startswith(_HTTP_PREFIXES):
-            # The base plays no part in parsing "http(s)://...": spare ada parsing it again.
-            return _ada_parse(href)
-        try:
-            href_bytes = href.encode()
-            base_bytes = base.encode()
-        except UnicodeEncodeError:  # lone surrogates: not a URL
-            return None
-        url = _lib.ada_parse_with_base(href_bytes, len(href_bytes), base_bytes, len(base_bytes))
-        # An invalid URL serializes to nothing, and a valid one never does: no ada_is_valid call.
-        serialized = _lib.ada_get_href(url)
-        length = serialized.length
-        joined = _ffi.unpack(serialized.data, length).decode() if length else None
-        _lib.ada_free(url)
-        return joined
-
-    def _ada_parse(text: str) -> str | None:
-        if _SERIALIZED_HTTP_URL.fullmatch(text):
-            return text  # what ada would give, in half the time (measured)
-        try:
-            text_bytes = text.encode()
-        except UnicodeEncodeError:  # lone surrogates: not a URL
-            return None
-        url = _lib.ada_parse(text_bytes, len(text_bytes))
-        serialized = _lib.ada_get_href(url)
-        length = serialized.length
-        joined = _ffi.unpack(serialized.data, length).decode() if length else None
-        _lib.ada_free(url)
-        return joined
+def _join_to_valid_base(base: str, href: str) -> str | None:
+    """`join_url` for a base known to parse (the page's or its base element's serialized URL)."""
+    if href.startswith(HTTP_PREFIXES):
+        # The base plays no part in parsing "http(s)://..." once it is valid: spare parsing it.
+        return parse_url(href)
+    return join_url(base, href)

@@ -7,11 +7,12 @@ These values hold no reference to requests, so they can be made, stored and comp
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
-__all__ = ["FetchErrorKind", "FetchResult", "Headers", "RedirectHop"]
+from ._headers import Headers, to_headers
+
+__all__ = ["FetchErrorKind", "FetchResult", "RedirectHop"]
 
 
 class FetchErrorKind(enum.Enum):
@@ -43,58 +44,6 @@ class FetchErrorKind(enum.Enum):
 
 # The redirect statuses that carry a `Location` to follow (RFC 9110, section 15.4).
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-
-class Headers(Mapping[str, str]):
-    """Response headers: an immutable mapping whose look-ups ignore the name's case.
-
-    Repeated headers arrive joined by `", "`, as HTTP allows. Iteration gives the names as the
-    server wrote them.
-
-    >>> headers = Headers([("Content-Type", "text/html"), ("X-Robots-Tag", "noindex")])
-    >>> headers["content-type"], "x-robots-tag" in headers
-    ('text/html', True)
-    """
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Iterable[tuple[str, str]] | Mapping[str, str] = ()) -> None:
-        pairs = items.items() if isinstance(items, Mapping) else items
-        self._items: dict[str, tuple[str, str]] = {}
-        for name, value in pairs:
-            key = name.lower()
-            seen = self._items.get(key)
-            # A repeated header folds into the first, as HTTP allows (RFC 9110, 5.3).
-            self._items[key] = (name, value) if seen is None else (seen[0], f"{seen[1]}, {value}")
-
-    def __getitem__(self, name: str) -> str:
-        return self._items[name.lower()][1]
-
-    def __iter__(self) -> Iterator[str]:
-        return (name for name, _ in self._items.values())
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._items
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Mapping):
-            return NotImplemented
-        return {k: v for k, (_, v) in self._items.items()} == {
-            str(k).lower(): v for k, v in other.items()
-        }
-
-    def __hash__(self) -> int:
-        return hash(frozenset((k, v) for k, (_, v) in self._items.items()))
-
-    def __repr__(self) -> str:
-        return f"Headers({list(self.items())!r})"
-
-
-def _to_headers(value: Iterable[tuple[str, str]] | Mapping[str, str]) -> Headers:
-    return value if isinstance(value, Headers) else Headers(value)
 
 
 @attrs.frozen
@@ -139,7 +88,7 @@ class FetchResult:
     url: str
     final_url: str = attrs.field()
     status: int | None = None
-    headers: Headers = attrs.field(factory=Headers, converter=_to_headers)
+    headers: Headers = attrs.field(factory=Headers, converter=to_headers)
     body: bytes = attrs.field(default=b"", repr=False)
     elapsed: float = 0.0
     redirects: tuple[RedirectHop, ...] = ()

@@ -38,11 +38,12 @@ except ImportError as _error:  # pragma: no cover - the run without requests che
 from ._addresses import AddressRefusal, check_public
 from ._backlink import Backlink
 from ._extract import extract_links
-from ._fetch_result import REDIRECT_STATUSES, FetchErrorKind, FetchResult, Headers, RedirectHop
+from ._fetch_result import REDIRECT_STATUSES, FetchErrorKind, FetchResult, RedirectHop
+from ._headers import Headers
 from ._link_check import LinkCheck, LinkStatus, Target, check_page, check_response
 from ._politeness import HostGate
 from ._robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules
-from ._urls import join_url
+from ._urls import hostname, join_url
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -565,13 +566,6 @@ def _pair(item: tuple[str, str] | Backlink) -> tuple[str, str]:
     return source_url, target
 
 
-def _host_key(url: str) -> str:
-    try:
-        return str(ada_url.parse_url(url, attributes=("hostname",))["hostname"])
-    except ValueError:
-        return ""
-
-
 def verify_backlinks(
     backlinks: Iterable[tuple[str, str] | Backlink],
     *,
@@ -625,7 +619,7 @@ def _run_pool(
 ) -> list[LinkCheck]:
     by_host: dict[str, list[int]] = {}
     for index, (source_url, _, _) in enumerate(jobs):
-        by_host.setdefault(_host_key(source_url), []).append(index)
+        by_host.setdefault((hostname(source_url) or ""), []).append(index)
     # Round-robin over hosts: the first page of each host, then the second of each...
     order = [i for rank in _zip_longest(by_host.values()) for i in rank]
     results: list[LinkCheck | None] = [None] * len(jobs)
