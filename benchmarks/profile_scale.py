@@ -43,7 +43,8 @@ from backlinkkit._export_headers import GENERIC_COLUMNS
 TARGET = "example.com"
 BRANDS = ("Example",)
 KEYWORDS = ("running shoes", "trail running shoes", "buy running shoes online")
-HEADER = list(GENERIC_COLUMNS)  # the documented generic layout
+# The generic layout's first twelve columns and `extra`: what exports converted to it carry.
+HEADER = [*GENERIC_COLUMNS[:12], "extra"]
 START = dt.date(2024, 1, 1)
 MONTHS = 24
 SPIKE_MONTH = 20  # a burst of new referring domains, for the velocity flag

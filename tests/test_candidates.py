@@ -38,12 +38,12 @@ class TestReasons:
     @pytest.mark.parametrize(
         ("links", "expected"),
         [
-            (links_from("spam.test", extra={"Is spam": "TRUE"}), [S.SPAM_MARKED]),
-            (links_from("spam.test", extra={"Toxicity Score": "60"}), [S.TOXIC_SCORE]),
-            (links_from("spam.test", extra={"Toxicity Score": "59"}), None),
-            (links_from("spam.test", extra={"Toxic markers": "Link network"}), None),
+            (links_from("spam.test", spam=True), [S.SPAM_MARKED]),
+            (links_from("spam.test", toxicity=60.0), [S.TOXIC_SCORE]),
+            (links_from("spam.test", toxicity=59.0), None),
+            (links_from("spam.test", toxic_markers=("Link network",)), None),
             (
-                links_from("spam.test", extra={"Toxicity Score": "80", "Toxic markers": "Spam"}),
+                links_from("spam.test", toxicity=80.0, toxic_markers=("Spam",)),
                 [S.TOXIC_SCORE, S.TOXIC_MARKERS],
             ),
             (links_from("spam.test", anchor="running shoes"), [S.EXACT_MATCH_ANCHOR]),
@@ -54,12 +54,14 @@ class TestReasons:
             ),
             (links_from("spam.test", anchor="best running shoes"), None),
             (links_from("blogroll.test", 100), None),
-            (links_from("blogroll.test", 1, extra={"Sitewide": "TRUE"}), None),
+            (links_from("blogroll.test", 1, sitewide=True), None),
             (
                 links_from("blogroll.test", 100, anchor="running shoes"),
                 [S.EXACT_MATCH_ANCHOR, S.SITEWIDE],
             ),
             (links_from("good.test"), None),
+            (links_from("farm.test", external_links=4000), [S.LINK_FARM]),
+            (links_from("farm.test", external_links=999), None),
         ],
     )
     def test_signals(self, links, expected):
@@ -83,8 +85,8 @@ class TestReasons:
 
     def test_score_severity_and_order(self):
         """Scores add weights; 4 or more is CRITICAL; highest score first, then most links."""
-        links = links_from("both.test", anchor="running shoes", extra={"Is spam": "TRUE"})
-        links += links_from("spam.test", 3, extra={"Is spam": "TRUE"})
+        links = links_from("both.test", anchor="running shoes", spam=True)
+        links += links_from("spam.test", 3, spam=True)
         links += links_from("exact.test", anchor="running shoes")
         found = candidates(links)
         assert [(c.domain, c.score, c.severity) for c in found] == [
@@ -103,7 +105,7 @@ class TestReasons:
 
     def test_reasons_carry_evidence(self):
         """Each reason says what was seen, in numbers."""
-        (c,) = candidates(links_from("spam.test", 4, extra={"Is spam": "TRUE"}))
+        (c,) = candidates(links_from("spam.test", 4, spam=True))
         assert c.reasons[0].detail == "4 of 4 links marked spam by the export"
         assert c.comment == "score 3: 4 of 4 links marked spam by the export"
         assert c.links == 4
@@ -116,7 +118,7 @@ class TestReasons:
         ]
 
 
-SPAM = {"extra": {"Is spam": "TRUE"}}
+SPAM = {"spam": True}
 
 
 class TestAllowAndOwn:

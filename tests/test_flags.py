@@ -168,7 +168,8 @@ class TestVelocity:
             ([5, 5, 5, 15], []),
             ([5, 5, 5, 16], [("m3", 16, 5.0)]),
             ([1, 1, 1, 9], []),
-            ([0, 0, 0, 10], [("m3", 10, 0.0)]),
+            ([0, 0, 0, 10], []),  # the history starts with the first month that has links
+            ([0, 0, 1, 0, 0, 10], [("m5", 10, 0.0)]),
             ([5, 5, 30], []),
             ([5, 5, 5, 40, 40, 40, 40], [("m3", 40, 5.0), ("m4", 40, 5.0), ("m5", 40, 5.0)]),
             ([], []),
@@ -178,12 +179,31 @@ class TestVelocity:
     def test_spikes_against_own_history(self, counts, spikes):
         """A spike beats k x the median of the last 12 months, with a minimum count and history."""
         months = tuple((f"m{i}", n) for i, n in enumerate(counts))
+        short = Thresholds(velocity_min_history=3, velocity_min_history_domains=1)
+        assert velocity_spikes(months, short) == spikes
+
+    @pytest.mark.parametrize(
+        ("counts", "spikes"),
+        [
+            # A young site: its first months are its start, not a burst against a history.
+            ([0] * 12 + [2, 30, 40, 45], []),
+            ([5, 40, 60, 80, 90, 100], []),
+            ([5, 40, 60, 80, 90, 100, 400], [("m6", 400, 70.0)]),
+            # Six months and 30 referring domains of history, counted from the first link.
+            ([0, 0, 0, 5, 5, 5, 5, 5, 5, 40], [("m9", 40, 5.0)]),
+            ([0, 0, 0, 4, 4, 4, 4, 4, 4, 40], []),  # 24 domains of history: too few
+        ],
+    )
+    def test_spikes_need_a_history(self, counts, spikes):
+        """By default a month is judged after 6 months and 30 referring domains of history."""
+        months = tuple((f"m{i}", n) for i, n in enumerate(counts))
         assert velocity_spikes(months, Thresholds()) == spikes
 
     def test_spike_flags_name_the_month(self):
         """Each spiking month is one VELOCITY_SPIKE flag, its month the subject."""
         months = (("2024-01", 4), ("2024-02", 5), ("2024-03", 4), ("2024-04", 60))
-        (flag,) = evaluate_flags(facts(new_domains_by_month=months), Thresholds())
+        short = Thresholds(velocity_min_history=3, velocity_min_history_domains=1)
+        (flag,) = evaluate_flags(facts(new_domains_by_month=months), short)
         assert (flag.name, flag.subject, flag.value) == (N.VELOCITY_SPIKE, "2024-04", 60.0)
         assert flag.severity is Severity.CRITICAL
         assert flag.threshold == 12.0
@@ -225,15 +245,15 @@ class TestOnProfiles:
     def test_velocity_spike_on_a_profile(self):
         """A burst of new referring domains in one month is flagged with that month."""
         p = LinkProfile("example.com")
-        days = [dt.date(2024, m, 1) for m in (1, 2, 3, 4) for _ in range(3)] + [
-            dt.date(2024, 5, 2)
+        days = [dt.date(2024, m, 1) for m in range(1, 7) for _ in range(6)] + [
+            dt.date(2024, 7, 2)
         ] * 40
         p.update(
             Backlink(f"https://s{i}.test/", anchor="Example", first_seen=d)
             for i, d in enumerate(days)
         )
         spikes = [f for f in p.flags() if f.name is N.VELOCITY_SPIKE]
-        assert [f.subject for f in spikes] == ["2024-05"]
+        assert [f.subject for f in spikes] == ["2024-07"]
 
     def test_subnet_cluster_on_a_profile(self):
         """Many referring domains on one /24 raise SUBNET_CONCENTRATION naming the subnet."""

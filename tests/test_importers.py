@@ -23,7 +23,8 @@ from backlinkkit import (
     read_linking_sites,
     write_backlinks,
 )
-from backlinkkit._importers import _parse_count, _parse_date
+from backlinkkit._cells import parse_count as _parse_count
+from backlinkkit._cells import parse_date as _parse_date
 from conftest import FIXTURES
 
 EXPORTS = FIXTURES / "exports"
@@ -328,23 +329,25 @@ class TestFixtures:
             True,
             D(2024, 2, 15),
         )
-        assert image.extra["Referring page title"] == "Quoted\ttitle\nsecond line"
+        assert image.source_title == "Quoted\ttitle\nsecond line"
         assert (redirect.kind, redirect.sponsored, redirect.extra["Type"]) == (
             None,
             True,
             "redirect",
         )
-        assert redirect.extra["Domain rating"] == "10"
+        assert redirect.anchor is None  # a redirect has no anchor: unknown, not empty
+        assert (redirect.domain_rating, text.domain_rating, text.url_rating) == (10.0, 41.0, 12.0)
+        assert "Domain rating" not in redirect.extra
 
     def test_semrush_flags_and_lost_link(self):
         """Semrush: TRUE/FALSE, Image/Text to kind, "Lost link" dated by "Last seen"."""
         text, image = read_file("semrush_backlinks.csv", errors="collect")
-        assert (text.kind, text.lost, text.extra["External links"]) == (
-            LinkKind.TEXT,
-            None,
-            "1,240",
+        assert (text.kind, text.lost, text.external_links) == (LinkKind.TEXT, None, 1240)
+        assert (text.source_title, text.page_ascore, text.sitewide) == (
+            "Shoes, boots & more",
+            35.0,
+            True,
         )
-        assert text.extra["Source title"] == "Shoes, boots & more"
         assert (image.kind, image.nofollow, image.ugc, image.first_seen) == (
             LinkKind.IMAGE,
             True,
@@ -354,10 +357,11 @@ class TestFixtures:
         assert image.lost == image.last_seen == D(2024, 2, 2)
 
     def test_semrush_audit_keeps_toxicity(self):
-        """Backlink Audit: toxicity score and markers are kept in `extra` under their names."""
+        """Backlink Audit: toxicity score and markers fill the typed fields."""
         toxic, _ = read_file("semrush_backlink_audit.csv")
-        assert toxic.extra["Toxicity Score"] == "87"
-        assert toxic.extra["Toxic markers"] == "Link Network, Low Trust Domain"
+        assert toxic.toxicity == 87.0
+        assert toxic.toxic_markers == ("Link Network", "Low Trust Domain")
+        assert "Toxicity Score" not in toxic.extra
 
     def test_majestic_unbalanced_quote_damages_one_row_only(self):
         """Majestic's row with an unbalanced quote is rejected alone; the next row still reads."""
@@ -370,7 +374,7 @@ class TestFixtures:
             LinkKind.IMAGE,
             D(2024, 2, 20),
         )
-        assert good.extra["SourceTrustFlow"] == "22"
+        assert (good.trust_flow, good.citation_flow) == (22.0, 31.0)
 
     def test_majestic_download_layout(self):
         """Majestic's download layout (Target URL first, spaced names) maps to the same fields."""

@@ -21,7 +21,7 @@ from backlinkkit import (
     LinkProfile,
     ProfileMergeError,
 )
-from backlinkkit import _profile as profile_module
+from backlinkkit import _pages as pages_module
 
 E, B, G, M = (
     AnchorCategory.EXACT_MATCH,
@@ -217,14 +217,16 @@ class TestCounts:
             ("http://www.example.com/", True),
             ("https://example.com/?ref=1", False),
             ("https://example.com/shop", False),
-            ("https://example.com/#top", False),
+            ("https://example.com/#top", True),  # a fragment never reaches the server
             ("ftp://example.com/", False),
         ],
     )
     def test_homepage_targets(self, target, homepage):
         """The homepage is the site root with nothing after it; the rest are deep links."""
         rows = profile_of([link("a.test", target_url=target)]).target_table()
-        assert rows == [{"target_url": target, "links": 1, "homepage": homepage}]
+        assert rows == [
+            {"target_url": target, "links": 1, "referring_domains": 1, "homepage": homepage}
+        ]
 
     def test_homepage_share_and_deep_link_ratio(self):
         """to_dict reports the homepage share and deep-link ratio of links with a known target."""
@@ -244,12 +246,13 @@ class TestCounts:
         """A referring domain's record gathers its links, rel, anchors, IPs, dates and markers."""
         links = [
             followed("https://www.a.test/1", "running shoes", source_ip="192.0.2.1",
-                     first_seen=dt.date(2024, 3, 5), extra={"Is spam": "TRUE"}),
+                     first_seen=dt.date(2024, 3, 5), spam=True, domain_rating=41.0,
+                     external_links=120),
             link("https://blog.a.test/2", "Example", nofollow=True, lost=dt.date(2024, 6, 1),
-                 first_seen=dt.date(2024, 1, 1), extra={"Toxicity Score": "71",
-                                                         "Toxic markers": "Link network; Spam"}),
-            link("https://a.test/3", None, last_seen=dt.date(2024, 7, 1),
-                 extra={"Sitewide": "true"}),
+                 first_seen=dt.date(2024, 1, 1), toxicity=71.0,
+                 toxic_markers=("Spam", "Link network"), domain_rating=43.0, url_rating=12.0),
+            link("https://a.test/3", None, last_seen=dt.date(2024, 7, 1), sitewide=True,
+                 target_url="https://example.com/shop"),
         ]  # fmt: skip
         (row,) = profile_of(links).referring_domains()
         assert row.domain == "a.test"
@@ -271,25 +274,21 @@ class TestCounts:
         )
         assert row.sitewide_marked == 1
         assert row.is_sitewide()
+        assert (row.domain_rating, row.url_rating, row.external_links) == (43.0, 12.0, 120)
+        assert row.target_pages == 2
 
     @pytest.mark.parametrize(
-        ("extra", "spam", "toxicity", "sitewide"),
-        [
-            ({"Is spam": "TRUE"}, 1, None, 0),
-            ({"is_spam": "yes"}, 1, None, 0),
-            ({"IS SPAM": "false"}, 0, None, 0),
-            ({"Toxicity Score": "12,5"}, 0, 12.5, 0),
-            ({"toxicity score": "n/a"}, 0, None, 0),
-            ({"Toxicity Score": "nan"}, 0, None, 0),
-            ({"Sitewide": "TRUE"}, 0, None, 1),
-            ({"Other": "TRUE"}, 0, None, 0),
-            ({"Is spam": ""}, 0, None, 0),
-        ],
+        "extra", [{"Is spam": "TRUE"}, {"Toxicity Score": "90"}, {"Sitewide": "TRUE"}]
     )
-    def test_spam_signals_from_extra_columns(self, extra, spam, toxicity, sitewide):
-        """Tools' spam columns are read case- and punctuation-insensitively; junk is no signal."""
+    def test_tool_columns_left_in_extra_are_not_signals(self, extra):
+        """Signals come from the typed fields the importers fill, never from `extra` names."""
         (row,) = profile_of([link("a.test", extra=extra)]).referring_domains()
-        assert (row.spam_links, row.toxicity, row.sitewide_marked) == (spam, toxicity, sitewide)
+        assert (row.spam_links, row.toxicity, row.sitewide_marked) == (0, None, 0)
+
+    def test_unreadable_scores_are_no_signal(self):
+        """A toxicity that is no finite number (from a caller's record) counts as unknown."""
+        (row,) = profile_of([link("a.test", toxicity=float("nan"))]).referring_domains()
+        assert row.toxicity is None
 
 
 class TestAnchors:
@@ -512,7 +511,7 @@ class TestMerge:
 
     def test_exact_parts_past_the_limit_together_become_a_sketch(self, monkeypatch):
         """Two exact page sets whose union passes the limit merge into the sketch of the whole."""
-        monkeypatch.setattr(profile_module, "_EXACT_PAGES", 50)
+        monkeypatch.setattr(pages_module, "EXACT_PAGES", 50)
         links = [link(f"https://s.test/{i}") for i in range(80)]
         a, b = profile_of(links[:40]), profile_of(links[40:])
         assert a.summary().referring_pages_exact
@@ -521,7 +520,7 @@ class TestMerge:
 
     def test_past_exact_limit_pages_are_estimated_and_still_merge(self, monkeypatch):
         """Past the exact limit, referring pages come from a sketch that merges exactly."""
-        monkeypatch.setattr(profile_module, "_EXACT_PAGES", 50)
+        monkeypatch.setattr(pages_module, "EXACT_PAGES", 50)
         links = [link(f"https://s{i % 40}.test/{i}") for i in range(2000)]
         whole = profile_of(links)
         parts = [profile_of(links[i::3]) for i in range(3)]

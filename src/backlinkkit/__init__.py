@@ -30,6 +30,7 @@ from ._errors import (
     InvalidURLError,
     MissingDependencyError,
     ProfileMergeError,
+    SettingsError,
     SuffixListError,
 )
 from ._export_headers import ExportFormat
@@ -38,20 +39,15 @@ from ._fetch_result import FetchErrorKind, FetchResult, RedirectHop
 from ._flags import Flag, FlagName, Severity
 from ._generic_phrases import GENERIC_PHRASES, GENERIC_PHRASES_BY_LANGUAGE
 from ._headers import Headers
-from ._importers import (
-    ExportReader,
-    LinkingSite,
-    RejectedRow,
-    read_backlinks,
-    read_linking_sites,
-    write_backlinks,
-)
+from ._importers import ExportReader, LinkingSite, RejectedRow, read_backlinks, read_linking_sites
 from ._link_check import LinkCheck, LinkStatus
 from ._links import Link, LinkKind, PageLinks, Robots, Section
-from ._profile import LinkProfile, ReferringDomain
+from ._profile import LinkProfile
+from ._referring_domain import ReferringDomain
 from ._summary import AnchorDiversity, ProfileSummary
 from ._thresholds import Thresholds
 from ._urls import SuffixList, registrable_domain
+from ._writer import write_backlinks
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ below imports them
     from .fetch import Fetcher as Fetcher
@@ -107,6 +103,7 @@ __all__ = [
     "RejectedRow",
     "Robots",
     "Section",
+    "SettingsError",
     "Severity",
     "SuffixList",
     "SuffixListError",

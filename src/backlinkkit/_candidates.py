@@ -12,11 +12,12 @@ from collections.abc import Iterable
 
 import attrs
 
-from ._anchors import AnchorCategory
+from ._anchors import AnchorCategory, AnchorClassifier
 from ._backlink import Backlink
 from ._disavow import DisavowEntry
 from ._flags import Severity
-from ._profile import LinkProfile, ReferringDomain
+from ._profile import LinkProfile
+from ._referring_domain import ReferringDomain
 from ._thresholds import Thresholds
 from ._urls import hostname, normalize_host
 
@@ -38,6 +39,8 @@ class CandidateSignal(enum.Enum):
     """It links from many pages (or an export marks it sitewide): weak alone."""
     SUBNET_CLUSTER = "subnet_cluster"
     """It shares a /24 subnet with other referring domains: weak alone (shared hosting)."""
+    LINK_FARM = "link_farm"
+    """A page of it that links to the target carries thousands of external links."""
 
 
 # How much each reason weighs: strong signals 2-3, weak ones 1, so `candidate_min_score` (2)
@@ -46,6 +49,7 @@ _WEIGHTS = {
     CandidateSignal.SPAM_MARKED: 3,
     CandidateSignal.TOXIC_SCORE: 3,
     CandidateSignal.EXACT_MATCH_ANCHOR: 2,
+    CandidateSignal.LINK_FARM: 2,
     CandidateSignal.TOXIC_MARKERS: 1,
     CandidateSignal.SITEWIDE: 1,
     CandidateSignal.SUBNET_CLUSTER: 1,
@@ -169,6 +173,12 @@ def _reasons(
     if row.is_sitewide(t):
         marked = f", {row.sitewide_marked} marked sitewide" if row.sitewide_marked else ""
         found.append((CandidateSignal.SITEWIDE, f"sitewide: {row.links} links{marked}"))
+    if row.external_links is not None and row.external_links >= t.link_farm_external_links:
+        found.append(
+            (CandidateSignal.LINK_FARM,
+             (f"a linking page has {row.external_links:,} external links "
+              f"(threshold {t.link_farm_external_links:,})"))
+        )  # fmt: skip
     clusters = sorted(s for s in row.subnets if clustered.get(s, 0) >= t.subnet_min_domains)
     if clusters:
         found.append(
@@ -189,6 +199,8 @@ def disavow_candidates(
     domain: str | None = None,
     brands: Iterable[str] = (),
     keywords: Iterable[str] = (),
+    generic_phrases: Iterable[str] | None = None,
+    classifier: AnchorClassifier | None = None,
     allow: Iterable[str] = (),
     own_domains: Iterable[str] = (),
     thresholds: Thresholds | None = None,
@@ -197,8 +209,9 @@ def disavow_candidates(
 
     Reasons and weights: spam marked by the export (Ahrefs "Is spam", 3), Semrush toxicity score
     at or above `Thresholds.toxicity_score` (3), exact-match keyword anchors on links that are
-    not all nofollow (2), Semrush toxic markers (1), sitewide linking (1), a /24 subnet shared
-    with at least `subnet_min_domains` referring domains (1). A domain is proposed when its
+    not all nofollow (2), a linking page with at least `link_farm_external_links` external
+    links (2), Semrush toxic markers (1), sitewide linking (1), a /24 subnet shared with at
+    least `subnet_min_domains` referring domains (1). A domain is proposed when its
     score reaches `Thresholds.candidate_min_score` (2). Whether a site is topically related is
     not something the numbers know: that, and the decision, are the reviewer's.
 
@@ -207,6 +220,9 @@ def disavow_candidates(
         domain: the target site, when backlinks are given (ignored for a profile).
         brands: the target's brands, when backlinks are given.
         keywords: the target's money keywords, when backlinks are given.
+        generic_phrases: the classifier's generic phrases, when backlinks are given.
+        classifier: the target's `AnchorClassifier`, when backlinks are given (instead of
+            brands, keywords and generic phrases).
         allow: domains never to propose: an entry covers its subdomains, and a candidate whose
             `domain:` line would cover an allowed host is not proposed either. Hosts, URLs or
             `domain:` lines.
@@ -222,7 +238,7 @@ def disavow_candidates(
 
     >>> from backlinkkit import Backlink
     >>> links = [Backlink(f"https://spam.test/{i}", anchor="cheap shoes", nofollow=False,
-    ...                   sponsored=False, ugc=False, extra={"Is spam": "TRUE"})
+    ...                   sponsored=False, ugc=False, spam=True)
     ...          for i in range(3)]
     >>> [c.domain for c in disavow_candidates(links, domain="example.com")]
     ['spam.test']
@@ -235,15 +251,19 @@ def disavow_candidates(
     else:
         if domain is None:
             raise TypeError("disavow_candidates needs domain= when given backlinks")
-        profile = LinkProfile(domain, brands=brands, keywords=keywords)
+        profile = LinkProfile(
+            domain,
+            brands=brands,
+            keywords=keywords,
+            generic_phrases=generic_phrases,
+            classifier=classifier,
+        )
         profile.update(profile_or_backlinks)
     excluded = [_host(entry) for entry in (*allow, *own_domains)]
     excluded.append(profile.domain)
-    rows = profile.referring_domains()
-    clustered: dict[str, int] = {}
-    for row in rows:
-        for subnet in row.subnets:
-            clustered[subnet] = clustered.get(subnet, 0) + 1
+    measures = profile._measure()  # noqa: SLF001 - the profile's own measures
+    rows = measures.domains
+    clustered = {row.subnet: row.domains for row in measures.subnets}
     has_keywords = bool(profile.keywords)
     candidates = []
     for row in rows:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import attrs
 
 __all__ = [
+    "AHREFS_ANCHORLESS_TYPES",
+    "FIELD_KINDS",
     "GENERIC_COLUMNS",
     "NOT_BACKLINK_EXPORTS",
     "SEARCH_CONSOLE_LANGUAGES",
@@ -70,8 +72,40 @@ GENERIC_COLUMNS: tuple[str, ...] = (
     "lost",
     "source_ip",
     "section",
+    "source_title",
+    "spam",
+    "toxicity",
+    "toxic_markers",
+    "sitewide",
+    "domain_rating",
+    "url_rating",
+    "page_ascore",
+    "trust_flow",
+    "citation_flow",
+    "domain_authority",
+    "page_authority",
+    "external_links",
+    "linked_domains",
     "extra",
 )
+
+# What kind of value each typed field holds, so each export's column is read the same way.
+FIELD_KINDS: Mapping[str, str] = {
+    "source_title": "text",
+    "spam": "boolean",
+    "sitewide": "boolean",
+    "toxicity": "score",
+    "toxic_markers": "list",
+    "domain_rating": "score",
+    "url_rating": "score",
+    "page_ascore": "score",
+    "trust_flow": "score",
+    "citation_flow": "score",
+    "domain_authority": "score",
+    "page_authority": "score",
+    "external_links": "count",
+    "linked_domains": "count",
+}
 
 # -- the backlink tools ------------------------------------------------------------------------
 # Keys are backlinkkit's field names, plus derived inputs: `type` (Ahrefs' link type),
@@ -80,6 +114,37 @@ GENERIC_COLUMNS: tuple[str, ...] = (
 # Sources: the column lists in ../shared/reference/seo-facts.md ("Export formats users will feed
 # in", taken from public parsers of these exports). A second name is the same column in another
 # version of the export (older Ahrefs exports, Majestic's download layout), marked "variant".
+# The typed fields each tool fills (`FIELD_KINDS` says how each is read); the same sources. The
+# referring page's "External links" / "Linked domains" are its own outbound counts, the link-farm
+# marker; Ahrefs' "Is spam" appears in some exports only (current ones have 34 columns without it).
+_AHREFS_SIGNALS = {
+    "source_title": ("Referring page title",),
+    "domain_rating": ("Domain rating", "DR"),
+    "url_rating": ("UR", "URL rating"),
+    "external_links": ("External links",),
+    "linked_domains": ("Linked domains",),
+    "spam": ("Is spam",),
+}
+_SEMRUSH_SIGNALS = {
+    "source_title": ("Source title",),
+    "page_ascore": ("Page ascore",),
+    "external_links": ("External links",),
+    "sitewide": ("Sitewide",),
+}
+_SEMRUSH_COLUMNS = {
+    "source_url": ("Source url",),
+    "target_url": ("Target url",),
+    "anchor": ("Anchor",),
+    "nofollow": ("Nofollow",),
+    "sponsored": ("Sponsored",),
+    "ugc": ("Ugc",),
+    "text_flag": ("Text",),
+    "image_flag": ("Image",),
+    "first_seen": ("First seen",),
+    "last_seen": ("Last seen",),
+    "lost_flag": ("Lost link",),
+    **_SEMRUSH_SIGNALS,
+}
 TOOL_HEADERS: Mapping[ExportFormat, Mapping[str, tuple[str, ...]]] = {
     ExportFormat.AHREFS: {
         "source_url": ("Referring page URL",),
@@ -92,33 +157,13 @@ TOOL_HEADERS: Mapping[ExportFormat, Mapping[str, tuple[str, ...]]] = {
         "first_seen": ("First seen",),
         "last_seen": ("Last seen",),
         "lost": ("Lost",),
+        **_AHREFS_SIGNALS,
     },
-    ExportFormat.SEMRUSH: {
-        "source_url": ("Source url",),
-        "target_url": ("Target url",),
-        "anchor": ("Anchor",),
-        "nofollow": ("Nofollow",),
-        "sponsored": ("Sponsored",),
-        "ugc": ("Ugc",),
-        "text_flag": ("Text",),
-        "image_flag": ("Image",),
-        "first_seen": ("First seen",),
-        "last_seen": ("Last seen",),
-        "lost_flag": ("Lost link",),
-    },
+    ExportFormat.SEMRUSH: _SEMRUSH_COLUMNS,
     ExportFormat.SEMRUSH_AUDIT: {
-        "source_url": ("Source url",),
-        "target_url": ("Target url",),
-        "anchor": ("Anchor",),
-        "nofollow": ("Nofollow",),
-        "sponsored": ("Sponsored",),
-        "ugc": ("Ugc",),
-        "text_flag": ("Text",),
-        "image_flag": ("Image",),
-        "first_seen": ("First seen",),
-        "last_seen": ("Last seen",),
-        "lost_flag": ("Lost link",),
-        # "Toxicity Score" and "Toxic markers" go to `extra` under their own names.
+        **_SEMRUSH_COLUMNS,
+        "toxicity": ("Toxicity Score",),
+        "toxic_markers": ("Toxic markers",),
     },
     ExportFormat.MAJESTIC: {
         # Site Explorer table export first, then the download layout's name (variant).
@@ -130,8 +175,15 @@ TOOL_HEADERS: Mapping[ExportFormat, Mapping[str, tuple[str, ...]]] = {
         "first_seen": ("FirstIndexedDate", "Source First Found Date"),
         "last_seen": ("LastSeenDate", "Source Crawl Date"),
         "lost": ("DateLost",),
+        "trust_flow": ("SourceTrustFlow", "Source Trust Flow"),
+        "citation_flow": ("SourceCitationFlow", "Source Citation Flow"),
     },
 }
+
+# Ahrefs link types that are no link with an anchor (a redirect or a canonical pointing at the
+# target): their anchor is unknown (None), not empty (seo-facts.md, "Type includes redirect and
+# canonical rows, which carry no anchor").
+AHREFS_ANCHORLESS_TYPES: frozenset[str] = frozenset({"redirect", "canonical"})
 
 
 # -- Google Search Console, in its UI languages ------------------------------------------------

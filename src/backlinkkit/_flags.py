@@ -11,12 +11,15 @@ from __future__ import annotations
 import enum
 import statistics
 from collections.abc import Callable
+from typing import NamedTuple
 
 import attrs
 
+from ._anchors import AnchorCategory
+from ._measure import UNPLACED_CATEGORIES, Measures
 from ._thresholds import Thresholds
 
-__all__ = ["Flag", "FlagName", "ProfileFacts", "Severity", "evaluate_flags"]
+__all__ = ["Flag", "FlagName", "ProfileFacts", "Severity", "evaluate_flags", "profile_facts"]
 
 
 class Severity(enum.Enum):
@@ -105,6 +108,38 @@ class ProfileFacts:
     new_domains_by_month: tuple[tuple[str, int], ...]
 
 
+def profile_facts(
+    measures: Measures, *, has_keywords: bool, thresholds: Thresholds
+) -> ProfileFacts:
+    """The facts the rules read, from a profile's measures, for `thresholds`."""
+    t = thresholds
+    dominant = next(
+        ((row.anchor, row.domains) for row in measures.anchors
+         if row.category not in UNPLACED_CATEGORIES),
+        None,
+    )  # fmt: skip
+    sitewide = [row.links for row in measures.domains if row.is_sitewide(t)]
+    subnets = measures.subnets
+    return ProfileFacts(
+        referring_domains=len(measures.domains),
+        anchor_domains=measures.anchor_domains,
+        has_keywords=has_keywords,
+        exact_domains=measures.summary.anchor_categories[AnchorCategory.EXACT_MATCH],
+        money_domains=measures.money_domains,
+        branded_domains=measures.branded_domains,
+        dominant_anchor=dominant,
+        follow_known_domains=measures.follow_known_domains,
+        nofollow_domains=measures.nofollow_domains,
+        backlinks=measures.summary.backlinks,
+        sitewide_domains=len(sitewide),
+        sitewide_links=sum(sitewide),
+        top_domains_links=sum(row.links for row in measures.domains[: t.top_domains]),
+        ip_domains=measures.ip_domains,
+        biggest_subnet=(subnets[0].subnet, subnets[0].domains) if subnets else None,
+        new_domains_by_month=tuple((row.month, row.new_domains) for row in measures.months),
+    )
+
+
 def _pct(share: float) -> str:
     return f"{share:.1%}"
 
@@ -119,6 +154,93 @@ def _below(value: float, limit: float, t: Thresholds) -> Severity | None:
     if value >= limit:
         return None
     return Severity.CRITICAL if value < limit / t.critical_factor else Severity.WARNING
+
+
+class _Measured(NamedTuple):
+    """What one rule measured: the value, and what the flag is about (None: the profile)."""
+
+    value: float
+    subject: str | None = None
+
+
+@attrs.frozen
+class _Rule:
+    """One flag rule: a share measured, compared with one `Thresholds` setting, explained.
+
+    Attributes:
+        name: the flag it raises.
+        needs: what the rule needs known (`"anchor"`, `"rel value"`) or None; with fewer than
+            `min_referring_domains` referring domains knowing it, an INSUFFICIENT_DATA flag says
+            the rule was skipped.
+        measure: the measured value, or None when the rule does not apply.
+        setting: the `Thresholds` attribute compared with.
+        above: True when a value above the setting is raised, False when one below it is.
+        sentence: the explanation, formatted with `value`, `limit` (as percentages),
+            `subject`, the facts' fields and the thresholds (`t`).
+    """
+
+    name: FlagName
+    needs: str | None
+    measure: Callable[[ProfileFacts, Thresholds], _Measured | None]
+    setting: str
+    above: bool
+    sentence: str
+
+
+def _share(part: int, whole: int, subject: str | None = None) -> _Measured | None:
+    return _Measured(part / whole, subject) if whole else None
+
+
+def _subnet(f: ProfileFacts, t: Thresholds) -> _Measured | None:
+    if f.biggest_subnet is None or f.biggest_subnet[1] < t.subnet_min_domains:
+        return None
+    return _share(f.biggest_subnet[1], f.ip_domains, f.biggest_subnet[0])
+
+
+# The rules, in the order flags are listed: anchors, rel, how links spread. Velocity spikes,
+# which raise one flag per month, follow them (`_velocity_flags`).
+_RULES: tuple[_Rule, ...] = (
+    _Rule(FlagName.EXACT_MATCH_SHARE, "anchor",
+          lambda f, _t: _share(f.exact_domains, f.anchor_domains) if f.has_keywords else None,
+          "exact_match_share", above=True,
+          sentence="{value} of the sites linking to you use your exact keyword as anchor "
+                   "(threshold {limit}): built links look like this."),
+    _Rule(FlagName.MONEY_SHARE, "anchor",
+          lambda f, _t: _share(f.money_domains, f.anchor_domains) if f.has_keywords else None,
+          "money_share", above=True,
+          sentence="{value} of the sites linking to you use keyword-rich anchors "
+                   "(threshold {limit}): earned links mostly name the brand or URL."),
+    _Rule(FlagName.LOW_BRANDED_SHARE, "anchor",
+          lambda f, _t: _share(f.branded_domains, f.anchor_domains),
+          "min_branded_share", above=False,
+          sentence="Only {value} of the sites linking to you use your brand or URL as anchor "
+                   "(minimum {limit}): natural profiles are mostly branded."),
+    _Rule(FlagName.DOMINANT_ANCHOR, "anchor",
+          lambda f, _t: None if f.dominant_anchor is None
+          else _share(f.dominant_anchor[1], f.anchor_domains, f.dominant_anchor[0]),
+          "dominant_anchor_share", above=True,
+          sentence="The anchor {subject!r} is used by {value} of the sites linking to you "
+                   "(threshold {limit}): one phrase repeated that often looks placed."),
+    _Rule(FlagName.FOLLOW_RATIO, "rel value",
+          lambda f, _t: _share(f.nofollow_domains, f.follow_known_domains),
+          "min_nofollow_share", above=False,
+          sentence="Only {value} of the sites linking to you have any nofollow, sponsored or "
+                   "ugc link (minimum {limit}): an all-followed profile looks built."),
+    _Rule(FlagName.SITEWIDE_LINKS, None,
+          lambda f, _t: _share(f.sitewide_links, f.backlinks),
+          "sitewide_link_share", above=True,
+          sentence="{value} of your backlinks come from {f.sitewide_domains} sites that link "
+                   "from nearly every page (threshold {limit}): sitewide links count little "
+                   "and can look paid."),
+    _Rule(FlagName.DOMAIN_CONCENTRATION, None,
+          lambda f, _t: _share(f.top_domains_links, f.backlinks),
+          "top_domains_share", above=True,
+          sentence="{value} of your backlinks come from your top {t.top_domains} referring "
+                   "domains (threshold {limit}): the profile rests on a few sites."),
+    _Rule(FlagName.SUBNET_CONCENTRATION, None, _subnet, "subnet_share", above=True,
+          sentence="{f.biggest_subnet[1]} of the sites linking to you ({value}) are hosted on "
+                   "one network, {subject} (threshold {limit}): link networks share hosting."),
+)  # fmt: skip
 
 
 def _thin(subject: str | None, have: int, t: Thresholds) -> Flag:
@@ -142,93 +264,19 @@ def _thin(subject: str | None, have: int, t: Thresholds) -> Flag:
     )
 
 
-def _anchor_flags(f: ProfileFacts, t: Thresholds) -> list[Flag]:
-    flags: list[Flag] = []
-    n = f.anchor_domains
-    if f.has_keywords:
-        share = f.exact_domains / n
-        severity = _above(share, t.exact_match_share, t)
-        if severity:
-            flags.append(Flag(name=FlagName.EXACT_MATCH_SHARE, severity=severity, value=share,
-                threshold=t.exact_match_share, explanation=(
-                    f"{_pct(share)} of the sites linking to you use your exact keyword as "
-                    f"anchor (threshold {_pct(t.exact_match_share)}): built links look like this."
-                )))  # fmt: skip
-        share = f.money_domains / n
-        severity = _above(share, t.money_share, t)
-        if severity:
-            flags.append(Flag(name=FlagName.MONEY_SHARE, severity=severity, value=share,
-                threshold=t.money_share, explanation=(
-                    f"{_pct(share)} of the sites linking to you use keyword-rich anchors "
-                    f"(threshold {_pct(t.money_share)}): earned links mostly name the brand or URL."
-                )))  # fmt: skip
-    share = f.branded_domains / n
-    severity = _below(share, t.min_branded_share, t)
-    if severity:
-        flags.append(Flag(name=FlagName.LOW_BRANDED_SHARE, severity=severity, value=share,
-            threshold=t.min_branded_share, explanation=(
-                f"Only {_pct(share)} of the sites linking to you use your brand or URL as anchor "
-                f"(minimum {_pct(t.min_branded_share)}): natural profiles are mostly branded."
-            )))  # fmt: skip
-    if f.dominant_anchor is not None:
-        anchor, domains = f.dominant_anchor
-        share = domains / n
-        severity = _above(share, t.dominant_anchor_share, t)
-        if severity:
-            flags.append(Flag(name=FlagName.DOMINANT_ANCHOR, severity=severity, value=share,
-                threshold=t.dominant_anchor_share, subject=anchor, explanation=(
-                    f"The anchor {anchor!r} is used by {_pct(share)} of the sites linking to you "
-                    f"(threshold {_pct(t.dominant_anchor_share)}): one phrase repeated that often "
-                    f"looks placed."
-                )))  # fmt: skip
-    return flags
-
-
-def _follow_flags(f: ProfileFacts, t: Thresholds) -> list[Flag]:
-    share = f.nofollow_domains / f.follow_known_domains
-    severity = _below(share, t.min_nofollow_share, t)
-    if not severity:
-        return []
-    return [Flag(name=FlagName.FOLLOW_RATIO, severity=severity, value=share,
-        threshold=t.min_nofollow_share, explanation=(
-            f"Only {_pct(share)} of the sites linking to you have any nofollow, sponsored or ugc "
-            f"link (minimum {_pct(t.min_nofollow_share)}): an all-followed profile looks built."
-        ))]  # fmt: skip
-
-
-def _distribution_flags(f: ProfileFacts, t: Thresholds) -> list[Flag]:
-    flags: list[Flag] = []
-    if f.backlinks:
-        share = f.sitewide_links / f.backlinks
-        severity = _above(share, t.sitewide_link_share, t)
-        if severity:
-            flags.append(Flag(name=FlagName.SITEWIDE_LINKS, severity=severity, value=share,
-                threshold=t.sitewide_link_share, explanation=(
-                    f"{_pct(share)} of your backlinks come from {f.sitewide_domains} sites that "
-                    f"link from nearly every page (threshold {_pct(t.sitewide_link_share)}): "
-                    f"sitewide links count little and can look paid."
-                )))  # fmt: skip
-        share = f.top_domains_links / f.backlinks
-        severity = _above(share, t.top_domains_share, t)
-        if severity:
-            flags.append(Flag(name=FlagName.DOMAIN_CONCENTRATION, severity=severity,
-                value=share, threshold=t.top_domains_share, explanation=(
-                    f"{_pct(share)} of your backlinks come from your top {t.top_domains} "
-                    f"referring domains (threshold {_pct(t.top_domains_share)}): the profile "
-                    f"rests on a few sites."
-                )))  # fmt: skip
-    if f.biggest_subnet is not None and f.ip_domains:
-        subnet, domains = f.biggest_subnet
-        share = domains / f.ip_domains
-        severity = _above(share, t.subnet_share, t)
-        if domains >= t.subnet_min_domains and severity:
-            flags.append(Flag(name=FlagName.SUBNET_CONCENTRATION, severity=severity,
-                value=share, threshold=t.subnet_share, subject=subnet, explanation=(
-                    f"{domains} of the sites linking to you ({_pct(share)}) are hosted on one "
-                    f"network, {subnet} (threshold {_pct(t.subnet_share)}): link networks share "
-                    f"hosting."
-                )))  # fmt: skip
-    return flags
+def _apply(rule: _Rule, f: ProfileFacts, t: Thresholds) -> Flag | None:
+    measured = rule.measure(f, t)
+    if measured is None:
+        return None
+    limit: float = getattr(t, rule.setting)
+    severity = (_above if rule.above else _below)(measured.value, limit, t)
+    if severity is None:
+        return None
+    explanation = rule.sentence.format(
+        value=_pct(measured.value), limit=_pct(limit), subject=measured.subject, f=f, t=t
+    )
+    return Flag(name=rule.name, severity=severity, value=measured.value, threshold=limit,
+                explanation=explanation, subject=measured.subject)  # fmt: skip
 
 
 def velocity_spikes(
@@ -236,21 +284,32 @@ def velocity_spikes(
 ) -> list[tuple[str, int, float]]:
     """The months whose new referring domains spike against the profile's own history.
 
+    The history starts at the first month with a new referring domain; a month is judged once
+    `velocity_min_history` months of history and `velocity_min_history_domains` referring
+    domains precede it, against the median of at most `velocity_window` months before it.
+
     Args:
         new_by_month: (month, new referring domains), every month in order, gaps filled with 0.
         t: the settings (`velocity_factor`, `velocity_window`, `velocity_min_new`,
-            `velocity_min_history`).
+            `velocity_min_history`, `velocity_min_history_domains`).
 
     Returns:
-        (month, new referring domains, median of the `velocity_window` months before) for each
-        spike.
+        (month, new referring domains, median of the months before) for each spike.
     """
-    spikes: list[tuple[str, int, float]] = []
     counts = [count for _, count in new_by_month]
-    for i in range(t.velocity_min_history, len(counts)):
-        median = statistics.median(counts[max(0, i - t.velocity_window) : i])
-        if counts[i] >= t.velocity_min_new and counts[i] > t.velocity_factor * median:
+    start = next((i for i, count in enumerate(counts) if count), len(counts))
+    spikes: list[tuple[str, int, float]] = []
+    seen = sum(counts[start : start + t.velocity_min_history])
+    for i in range(start + t.velocity_min_history, len(counts)):
+        history = counts[max(start, i - t.velocity_window) : i]
+        median = statistics.median(history)
+        if (
+            seen >= t.velocity_min_history_domains
+            and counts[i] >= t.velocity_min_new
+            and counts[i] > t.velocity_factor * median
+        ):
             spikes.append((new_by_month[i][0], counts[i], float(median)))
+        seen += counts[i]
     return spikes
 
 
@@ -268,14 +327,11 @@ def _velocity_flags(f: ProfileFacts, t: Thresholds) -> list[Flag]:
     return flags
 
 
-_Rule = Callable[[ProfileFacts, Thresholds], list[Flag]]
-# (what a rule needs known, how many referring domains have it, the rule)
-_RULES: tuple[tuple[str | None, Callable[[ProfileFacts], int], _Rule], ...] = (
-    ("anchor", lambda f: f.anchor_domains, _anchor_flags),
-    ("rel value", lambda f: f.follow_known_domains, _follow_flags),
-    (None, lambda f: f.referring_domains, _distribution_flags),
-    (None, lambda f: f.referring_domains, _velocity_flags),
-)
+_KNOWN: dict[str | None, Callable[[ProfileFacts], int]] = {
+    "anchor": lambda f: f.anchor_domains,
+    "rel value": lambda f: f.follow_known_domains,
+    None: lambda f: f.referring_domains,
+}
 
 
 def evaluate_flags(facts: ProfileFacts, thresholds: Thresholds) -> tuple[Flag, ...]:
@@ -293,9 +349,15 @@ def evaluate_flags(facts: ProfileFacts, thresholds: Thresholds) -> tuple[Flag, .
     if facts.referring_domains < t.min_referring_domains:
         return (_thin(None, facts.referring_domains, t),)
     flags: list[Flag] = []
-    for subject, known, rule in _RULES:
-        if known(facts) < t.min_referring_domains:
-            flags.append(_thin(subject, known(facts), t))
-        else:
-            flags.extend(rule(facts, t))
+    skipped: set[str] = set()
+    for rule in _RULES:
+        if rule.needs is not None and _KNOWN[rule.needs](facts) < t.min_referring_domains:
+            if rule.needs not in skipped:
+                skipped.add(rule.needs)
+                flags.append(_thin(rule.needs, _KNOWN[rule.needs](facts), t))
+            continue
+        flag = _apply(rule, facts, t)
+        if flag is not None:
+            flags.append(flag)
+    flags.extend(_velocity_flags(facts, t))
     return tuple(flags)

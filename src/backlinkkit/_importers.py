@@ -2,35 +2,31 @@
 
 One pass over the stream: the encoding is sniffed from the first bytes, the delimiter and the
 format from the header row; then each row goes through a converter built once for that header
-(column positions looked up once, dates parsed through a cache), so a row costs one csv parse
-and one `Backlink`. `write_backlinks` writes the generic layout, which reads back unchanged.
+(`_plans`), or, when a `LinkProfile` reads the export, is counted straight from its cells
+(`ExportReader` hands it the rows in batches, and converts only rows with something new).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
-import json
-import operator
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, Final, Generic, Literal, NoReturn, TypeVar, cast
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Final, Generic, Literal, NoReturn, TypeVar
 
 import attrs
 
+from . import _cells as cells
+from ._aggregate import REJECTED, RowLayout, RowPart
 from ._backlink import Backlink
 from ._errors import ExportFormatError
 from ._export_headers import (
-    GENERIC_COLUMNS,
     NOT_BACKLINK_EXPORTS,
     SEARCH_CONSOLE_LANGUAGES,
-    TOOL_HEADERS,
     ExportFormat,
     normalize_header,
 )
-from ._links import LinkKind, Section
+from ._plans import Part, Plan, backlink_plan
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -41,19 +37,16 @@ __all__ = [
     "RejectedRow",
     "read_backlinks",
     "read_linking_sites",
-    "write_backlinks",
 ]
 
 _T = TypeVar("_T")
-_Row = list[str]
-_Getter = Callable[[_Row], Any]
+_Row = cells.Row
 ErrorMode = Literal["raise", "collect"]
 
 # Bytes read to sniff the encoding: enough for a header row and a few data rows.
 _SNIFF_BYTES: Final = 4096
-# Distinct date strings remembered per read; exports repeat a few thousand days.
-_DATE_CACHE_SIZE: Final = 65536
-_HTTP_PREFIXES: Final = ("http://", "https://")
+# Rows handed to a profile at a time: large enough to amortize, small enough to stay in cache.
+_BATCH_ROWS: Final = 4096
 
 
 # -- values --------------------------------------------------------------------------------------
@@ -107,15 +100,6 @@ class LinkingSite:
     target_pages: int | None = None
 
 
-class _CellError(Exception):
-    """A cell's value cannot be read: carries the column name and the reason."""
-
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(column, reason)
-        self.column = column
-        self.reason = reason
-
-
 class ExportReader(Iterator[_T], Generic[_T]):
     r"""The records of one export, read lazily, and what was learnt reading it.
 
@@ -146,7 +130,10 @@ class ExportReader(Iterator[_T], Generic[_T]):
 
     __slots__ = (
         "_accepted",
+        "_collect",
         "_gen",
+        "_plan",
+        "_rows",
         "blank_lines",
         "bom",
         "delimiter",
@@ -173,7 +160,14 @@ class ExportReader(Iterator[_T], Generic[_T]):
         self.rejected: list[RejectedRow] = []
         self.blank_lines = 0
         self._accepted = 0
+        self._collect = False
+        self._plan: Plan[_T] | None = None
+        self._rows: _Rows = _Rows.empty()
         self._gen: Iterator[_T] = iter(())
+
+    def _start(self, plan: Plan[_T], rows: _Rows, *, collect: bool) -> None:
+        self._plan, self._rows, self._collect = plan, rows, collect
+        self._gen = self._records(plan)
 
     @property
     def accepted(self) -> int:
@@ -195,6 +189,127 @@ class ExportReader(Iterator[_T], Generic[_T]):
         return (
             f"<ExportReader format={self.format.value} encoding={self.encoding} "
             f"accepted={self._accepted} rejected={len(self.rejected)}>"
+        )
+
+    # -- the row loops ---------------------------------------------------------------------------
+
+    def _records(self, plan: Plan[_T]) -> Iterator[_T]:
+        """Convert every row; rows that fail are rejected (raised, or collected)."""
+        convert, columns = plan.convert, plan.columns
+        for line, row, problem in self._rows:
+            # The usual row first: the right number of cells, converted without a fuss.
+            if row is not None and len(row) == columns and (columns > 1 or row[0].strip()):
+                try:
+                    record = convert(row)
+                except cells.CellError as exc:
+                    self._reject(line, exc.column, exc.reason, row[:columns])
+                    continue
+                self._accepted += 1
+                yield record
+            else:
+                self._odd_row(line, row, problem, columns)
+
+    def _odd_row(self, line: int, row: _Row | None, problem: str | None, columns: int) -> None:
+        """A row that is blank, not valid CSV or of the wrong width."""
+        if row is None:
+            self._reject(line, None, problem or "not valid CSV", [])
+        elif not row or (len(row) == 1 and not row[0].strip()):
+            self.blank_lines += 1
+        else:
+            self._reject(line, None, f"{len(row)} cells where the header has {columns}", row)
+
+    def _reject(self, line: int, column: str | None, reason: str, row: Sequence[str]) -> None:
+        rejected = RejectedRow(line, column, reason, tuple(row))
+        if not self._collect:
+            raise ExportFormatError(rejected.message)
+        self.rejected.append(rejected)
+
+    def _row_batches(self) -> Iterator[tuple[list[_Row], Sequence[int]]]:
+        """The rows of the right width, in batches with their line numbers, for a profile.
+
+        Rows are handed over in file order, so rejections (by the consumer, through `_checked`,
+        or here for rows of the wrong width and bad CSV) come in file order too, and with
+        errors="raise" the first bad row raises. What the consumer rejects is counted when it
+        asks for the next batch, so `rows == accepted + len(rejected)` holds once it is done.
+        """
+        columns = self._plan.columns if self._plan is not None else 0
+        source = self._rows
+        while True:
+            rows, lines, problems = source.batch(_BATCH_ROWS)
+            if not rows and not problems:
+                return
+            if not problems and columns > 1 and set(map(len, rows)) == {columns}:
+                parts: Iterator[tuple[list[_Row], Sequence[int]]] = iter(((rows, lines),))
+            else:
+                parts = self._usual_runs(rows, lines, problems, columns)
+            for run, run_lines in parts:
+                before = len(self.rejected)
+                yield run, run_lines
+                self._accepted += len(run) - (len(self.rejected) - before)
+
+    def _usual_runs(
+        self,
+        rows: list[_Row],
+        lines: Sequence[int],
+        problems: list[tuple[int, str]],
+        columns: int,
+    ) -> Iterator[tuple[list[_Row], list[int]]]:
+        """The runs of usual rows between odd ones (rejected or counted blank, in order)."""
+        pending = sorted(problems, reverse=True)
+        run: list[_Row] = []
+        run_lines: list[int] = []
+        for row, line in zip(rows, lines, strict=True):
+            usual = len(row) == columns and (columns > 1 or row[0].strip())
+            while pending and pending[-1][0] < line:
+                yield run, run_lines
+                run, run_lines = [], []
+                bad_line, problem = pending.pop()
+                self._odd_row(bad_line, None, problem, columns)
+            if usual:
+                run.append(row)
+                run_lines.append(line)
+                continue
+            yield run, run_lines
+            run, run_lines = [], []
+            self._odd_row(line, row, None, columns)
+        yield run, run_lines
+        for bad_line, problem in reversed(pending):
+            self._odd_row(bad_line, None, problem, columns)
+
+    def _checked(self, get: Callable[[_Row], Any]) -> Callable[[_Row, int], Any]:
+        """`get`, turning a bad cell into a rejection of the row (and `REJECTED`)."""
+        columns = self._plan.columns if self._plan is not None else 0
+
+        def value(row: _Row, line: int) -> Any:  # noqa: ANN401 - whatever `get` gives
+            try:
+                return get(row)
+            except cells.CellError as exc:
+                self._reject(line, exc.column, exc.reason, row[:columns])
+                return REJECTED
+
+        return value
+
+    def _row_layout(self) -> RowLayout | None:
+        """How a profile counts this export's rows from their cells; None if it cannot."""
+        layout = None if self._plan is None else self._plan.layout
+        if layout is None:
+            return None
+
+        def part(of: Part) -> RowPart:
+            return RowPart(cells.picker(of.columns), self._checked(of.value))
+
+        source = self._checked(layout.source.value)
+        return RowLayout(
+            source=layout.source.columns[0],
+            check_source=lambda row, line: source(row, line) is not REJECTED,
+            anchor=part(layout.anchor),
+            facet=part(layout.facet),
+            ip=part(layout.ip),
+            target=part(layout.target),
+            first_seen=part(layout.first_seen),
+            last_seen=part(layout.last_seen),
+            lost=part(layout.lost),
+            metrics=None if layout.metrics is None else part(layout.metrics),
         )
 
 
@@ -314,543 +429,40 @@ def _read_header(source: _Source) -> tuple[list[str], str, int, bool]:
     return cells, delimiter, line_no, bom
 
 
-# -- cell parsers --------------------------------------------------------------------------------
-_BOOLEANS: Final[Mapping[str, bool | None]] = {
-    "": None,
-    "true": True,
-    "false": False,
-    "1": True,
-    "0": False,
-    "yes": True,
-    "no": False,
-    "y": True,
-    "n": False,
-    "+": True,  # Majestic's flag columns
-    "-": False,
-}
-_BOOLEANS_FAST: Final[Mapping[str, bool | None]] = {
-    **_BOOLEANS,
-    "TRUE": True,
-    "FALSE": False,
-    "True": True,
-    "False": False,
-}
-_MISSING: Final = object()
-
-_MONTHS: Final[Mapping[str, int]] = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_NUMERIC_DATE: Final = re.compile(r"(\d{1,4})([./])(\d{1,2})\2(\d{1,4})(?:[ T].*)?")
-_MONTH_FIRST: Final = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})(?: .*)?")
-_DAY_FIRST: Final = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9})\.?,? (\d{4})(?: .*)?")
-
-
-def _parse_date(text: str, *, day_first: bool | None = None) -> dt.date | None:
-    """Parse a date as the backlink tools write it; None for an empty cell.
-
-    Accepted: ISO (`2024-03-01`, `2024-03-01 12:00:00`, `2024-03-01T12:00:00Z`, any time part is
-    dropped), `2024/03/01`, `01.03.2024` (day first), `Mar 1, 2024`, `1 Mar 2024`, and
-    `01/03/2024`, which is read day-first or month-first as `day_first` says; when it is None,
-    such a date is refused unless one part is above 12.
-
-    Raises:
-        ValueError: the text is not a date in one of those forms, or is ambiguous.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return _date_forms(text, day_first)
-    except ValueError as exc:
-        if str(exc).startswith(repr(text)):
-            raise
-        raise ValueError(f"{text!r} is not a date ({exc})") from None
-
-
-def _date_forms(text: str, day_first: bool | None) -> dt.date:
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[10:11] in ("", " ", "T"):
-        return dt.date.fromisoformat(text[:10])
-    match = _NUMERIC_DATE.fullmatch(text)
-    if match:
-        a, sep, b, c = match.group(1), match.group(2), int(match.group(3)), match.group(4)
-        if len(a) == 4:  # year first: 2024/03/01
-            return dt.date(int(a), b, int(c))
-        if len(c) != 4:
-            raise ValueError(f"{text!r}: a numeric date needs a four-digit year")
-        first, year = int(a), int(c)
-        if sep == "." or first > 12:
-            return dt.date(year, b, first)
-        if b > 12:
-            return dt.date(year, first, b)
-        if day_first is None:
-            raise ValueError(f"{text!r} is ambiguous: day/month or month/day?")
-        return dt.date(year, b, first) if day_first else dt.date(year, first, b)
-    match = _MONTH_FIRST.fullmatch(text)
-    if match and match.group(1).lower() in _MONTHS:
-        return dt.date(int(match.group(3)), _MONTHS[match.group(1).lower()], int(match.group(2)))
-    match = _DAY_FIRST.fullmatch(text)
-    if match and match.group(2).lower() in _MONTHS:
-        return dt.date(int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
-    raise ValueError(f"{text!r} is not a date")
-
-
-def _parse_count(text: str) -> int:
-    """Parse a count written with or without thousands separators (`1,240`, `1.240`, `1 240`).
-
-    Raises:
-        ValueError: the text is not a non-negative whole number.
-    """
-    digits = text.strip()
-    for separator in (",", ".", " ", "\u00a0", "\u202f", "'", "\u2019"):
-        digits = digits.replace(separator, "")
-    if not digits.isdigit() or not digits.isascii():
-        raise ValueError(f"{text!r} is not a count")
-    return int(digits)
-
-
-def _check_source_url(value: str) -> str | None:
-    """None if `value` is usable as a source URL; else the reason it is not."""
-    if not value:
-        return "no source URL"
-    if not value.startswith(_HTTP_PREFIXES) and not value[:8].lower().startswith(_HTTP_PREFIXES):
-        return f"{value[:80]!r} is not an absolute http(s) URL"
-    return None
-
-
-# -- getters: one per field, built once per header -----------------------------------------------
-def _none(_row: _Row) -> None:
-    return None
-
-
-def _source_url(i: int, name: str, *, strip: bool) -> _Getter:
-    def get(row: _Row) -> str:
-        value = row[i].strip() if strip else row[i]
-        if value.startswith(_HTTP_PREFIXES):
-            return value
-        reason = _check_source_url(value)
-        if reason is not None:
-            raise _CellError(name, reason)
-        return value
-
-    return get
-
-
-def _stripped_or_none(i: int) -> _Getter:
-    def get(row: _Row) -> str | None:
-        return row[i].strip() or None
-
-    return get
-
-
-def _boolean(i: int, name: str) -> _Getter:
-    fast = _BOOLEANS_FAST
-
-    def get(row: _Row) -> bool | None:
-        value = fast.get(row[i], _MISSING)
-        if value is _MISSING:
-            value = _BOOLEANS.get(row[i].strip().casefold(), _MISSING)
-            if value is _MISSING:
-                raise _CellError(name, f"{row[i]!r} is not a boolean (true/false, 1/0, yes/no)")
-        return value  # type: ignore[return-value]
-
-    return get
-
-
-def _date(
-    i: int, name: str, day_first: bool | None, *, cache: dict[str, dt.date | None] | None = None
-) -> _Getter:
-    if cache is None:
-        cache = {"": None}
-
-    def get(row: _Row) -> dt.date | None:
-        text = row[i]
-        try:
-            return cache[text]
-        except KeyError:
-            pass
-        try:
-            value = _parse_date(text, day_first=day_first)
-        except ValueError as exc:
-            raise _CellError(name, str(exc)) from None
-        if len(cache) < _DATE_CACHE_SIZE:
-            cache[text] = value
-        return value
-
-    return get
-
-
-def _enum_getter(i: int, name: str, enum: type[LinkKind | Section]) -> _Getter:
-    by_value = {member.value: member for member in enum}
-
-    def get(row: _Row) -> Any:  # noqa: ANN401 - a LinkKind or a Section
-        text = row[i]
-        if not text:
-            return None
-        member = by_value.get(text) or by_value.get(text.strip().casefold())
-        if member is None:
-            raise _CellError(name, f"{text!r} is not one of {', '.join(by_value)}")
-        return member
-
-    return get
-
-
-def _extra_json(i: int, name: str) -> _Getter:
-    empty: Mapping[str, str] = {}
-
-    def get(row: _Row) -> Mapping[str, str]:
-        text = row[i]
-        if not text:
-            return empty
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise _CellError(name, "not a JSON object") from None
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise _CellError(name, "not a JSON object of strings")
-        return value
-
-    return get
-
-
-def _columns_dict(indexes: Sequence[int], names: Sequence[str]) -> _Getter:
-    """The given columns as a {header name: cell} dict (the tool's own columns)."""
-    if not indexes:
-        empty: Mapping[str, str] = {}
-        return lambda _row: empty
-    names = tuple(names)
-    if len(indexes) == 1:
-        (only,), (key,) = indexes, names
-        return lambda row: {key: row[only]}
-    pick = operator.itemgetter(*indexes)
-    return lambda row: dict(zip(names, pick(row), strict=True))
-
-
-# -- plans: a format's header turned into a row converter -----------------------------------------
-@attrs.frozen
-class _Plan(Generic[_T]):
-    convert: Callable[[_Row], _T]
-    columns: int
-    single_line: bool = False  # cells never hold newlines: parse line by line (Majestic)
-
-
-def _index(header: Sequence[str]) -> dict[str, int]:
-    """Normalized header name -> the first column with that name."""
-    positions: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        positions.setdefault(normalize_header(cell), i)
-    return positions
-
-
-def _find(positions: Mapping[str, int], names: Iterable[str]) -> int | None:
-    for name in names:
-        i = positions.get(normalize_header(name))
-        if i is not None:
-            return i
-    return None
-
-
-def _build(getters: Sequence[_Getter]) -> Callable[[_Row], Backlink]:
-    """One straight-line converter over the thirteen field getters, in `Backlink` order."""
-    src, tgt, anc, nof, spo, ugc, kin, fir, las, los, ipa, sec, ext = getters
-
-    def convert(row: _Row) -> Backlink:
-        return Backlink(
-            src(row),
-            tgt(row),
-            anc(row),
-            nof(row),
-            spo(row),
-            ugc(row),
-            kin(row),
-            fir(row),
-            las(row),
-            los(row),
-            ipa(row),
-            sec(row),
-            ext(row),
-        )
-
-    return convert
-
-
-def _generic_plan(header: Sequence[str]) -> _Plan[Backlink]:
-    # Generic names are matched exactly after trimming and lower-casing (underscores matter).
-    positions: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        positions.setdefault(cell.strip().lower(), i)
-    if "source_url" not in positions:
-        raise ExportFormatError("line 1: the generic layout needs a 'source_url' column")
-    known = {positions[n] for n in GENERIC_COLUMNS if n in positions}
-    others = [i for i in range(len(header)) if i not in known]
-    from_columns = _columns_dict(others, [header[i] for i in others])
-    extra_at = positions.get("extra")
-    extra: _Getter
-    if extra_at is None:
-        extra = from_columns
-    elif not others:
-        extra = _extra_json(extra_at, "extra")
-    else:
-        from_json = _extra_json(extra_at, "extra")
-        extra = lambda row: {**from_json(row), **from_columns(row)}  # noqa: E731
-    return _Plan(_generic_converter(positions, extra), len(header))
-
-
-def _generic_converter(positions: Mapping[str, int], extra: _Getter) -> Callable[[_Row], Backlink]:
-    """The generic layout's row converter: the common cells inline, anything else the slow way.
-
-    This is the path the million-row benchmark takes, so it avoids a call per cell: every value
-    is first looked up in a table of the usual spellings (booleans, kinds, sections, dates seen
-    before); only a miss goes through the full parser, which also names the column on error.
-    """
-    # An absent column reads index -1, which the converter makes an empty cell (= None).
-    s_i, t_i, a_i, nf_i, sp_i, ug_i, k_i, fs_i, ls_i, lo_i, ip_i, se_i = (
-        positions.get(name, -1) for name in GENERIC_COLUMNS[:-1]
-    )
-    dates: dict[str, dt.date | None] = {"": None}
-    slow: dict[int, _Getter] = {-1: _none}
-    for name, i in positions.items():
-        if name in ("nofollow", "sponsored", "ugc"):
-            slow[i] = _boolean(i, name)
-        elif name in ("first_seen", "last_seen", "lost"):
-            slow[i] = _date(i, name, None, cache=dates)
-        elif name == "kind":
-            slow[i] = _enum_getter(i, name, LinkKind)
-        elif name == "section":
-            slow[i] = _enum_getter(i, name, Section)
-    source = _source_url(s_i, "source_url", strip=False)
-    flags, missing, prefixes = _BOOLEANS_FAST, _MISSING, _HTTP_PREFIXES
-    kinds: dict[str, LinkKind | None] = {"": None, **{k.value: k for k in LinkKind}}
-    sections: dict[str, Section | None] = {"": None, **{s.value: s for s in Section}}
-    backlink = Backlink
-
-    def unescape(value: str) -> str:
-        # Only a cell made of backslashes is escaped: it loses one.
-        return value if value.strip("\\") else value[1:]
-
-    def convert(row: _Row) -> Backlink:
-        row.append("")
-        src = row[s_i]
-        if not src.startswith(prefixes):
-            src = source(row)
-        # Text: an empty cell is None; a leading backslash may be the escape.
-        target = row[t_i] or None
-        if target is not None and target[0] == "\\":
-            target = unescape(target)
-        anchor = row[a_i] or None
-        if anchor is not None and anchor[0] == "\\":
-            anchor = unescape(anchor)
-        source_ip = row[ip_i] or None
-        if source_ip is not None and source_ip[0] == "\\":
-            source_ip = unescape(source_ip)
-        nofollow = flags.get(row[nf_i], missing)
-        if nofollow is missing:
-            nofollow = slow[nf_i](row)
-        sponsored = flags.get(row[sp_i], missing)
-        if sponsored is missing:
-            sponsored = slow[sp_i](row)
-        ugc = flags.get(row[ug_i], missing)
-        if ugc is missing:
-            ugc = slow[ug_i](row)
-        kind = kinds.get(row[k_i], missing)
-        if kind is missing:
-            kind = slow[k_i](row)
-        first_seen = dates.get(row[fs_i], missing)
-        if first_seen is missing:
-            first_seen = slow[fs_i](row)
-        last_seen = dates.get(row[ls_i], missing)
-        if last_seen is missing:
-            last_seen = slow[ls_i](row)
-        lost = dates.get(row[lo_i], missing)
-        if lost is missing:
-            lost = slow[lo_i](row)
-        section = sections.get(row[se_i], missing)
-        if section is missing:
-            section = slow[se_i](row)
-        return backlink(
-            src,
-            target,
-            anchor,
-            nofollow,  # type: ignore[arg-type]
-            sponsored,  # type: ignore[arg-type]
-            ugc,  # type: ignore[arg-type]
-            kind,  # type: ignore[arg-type]
-            first_seen,  # type: ignore[arg-type]
-            last_seen,  # type: ignore[arg-type]
-            lost,  # type: ignore[arg-type]
-            source_ip,
-            section,  # type: ignore[arg-type]
-            extra(row),
-        )
-
-    return convert
-
-
-def _tool_plan(fmt: ExportFormat, header: Sequence[str]) -> _Plan[Backlink]:
-    table = TOOL_HEADERS[fmt]
-    positions = _index(header)
-    at = {field: _find(positions, names) for field, names in table.items()}
-    source = at.get("source_url")
-    if source is None:
-        raise ExportFormatError(
-            f"line 1: no source URL column for {fmt.value} (looked for "
-            f"{', '.join(repr(n) for n in table['source_url'])})"
-        )
-
-    def name(field: str) -> str:
-        return header[at[field]]  # type: ignore[index]
-
-    def text(field: str, *, empty_is_none: bool) -> _Getter:
-        i = at.get(field)
-        if i is None:
-            return _none
-        return _stripped_or_none(i) if empty_is_none else operator.itemgetter(i)
-
-    def boolean(field: str) -> _Getter:
-        i = at.get(field)
-        return _none if i is None else _boolean(i, name(field))
-
-    def date(field: str) -> _Getter:
-        i = at.get(field)
-        return _none if i is None else _date(i, name(field), None)
-
-    kind = _kind_getter(at, header)
-    last_seen = date("last_seen")
-    lost = date("lost")
-    if at.get("lost_flag") is not None:
-        # Semrush says only *that* a link was lost: the nearest date it gives is "Last seen".
-        lost = _lost_on_last_seen(boolean("lost_flag"), last_seen)
-
-    # Columns mapped straight to a field leave `extra`; the rest (and derived inputs) stay.
-    derived = {"type", "image_flag", "text_flag", "lost_flag"}
-    used = {i for field, i in at.items() if i is not None and field not in derived}
-    others = [i for i in range(len(header)) if i not in used]
-    getters = [
-        _source_url(source, header[source], strip=True),
-        text("target_url", empty_is_none=True),
-        # A tool that has an anchor column knows the anchor: an empty cell is an empty anchor.
-        text("anchor", empty_is_none=False),
-        boolean("nofollow"),
-        boolean("sponsored"),
-        boolean("ugc"),
-        kind,
-        date("first_seen"),
-        last_seen,
-        lost,
-        _none,
-        _none,
-        _columns_dict(others, [header[i] for i in others]),
-    ]
-    return _Plan(_build(getters), len(header), single_line=fmt is ExportFormat.MAJESTIC)
-
-
-def _lost_on_last_seen(flag: _Getter, last_seen: _Getter) -> _Getter:
-    def get(row: _Row) -> dt.date | None:
-        return last_seen(row) if flag(row) else None
-
-    return get
-
-
-_AHREFS_TYPES: Final[Mapping[str, LinkKind]] = {"text": LinkKind.TEXT, "image": LinkKind.IMAGE}
-
-
-def _kind_getter(at: Mapping[str, int | None], header: Sequence[str]) -> _Getter:
-    """LinkKind from Ahrefs' Type, or from Semrush's Text/Image and Majestic's image flags."""
-    type_at = at.get("type")
-    if type_at is not None:
-        # Other Ahrefs types (redirect, frame, form, ...) are no LinkKind: None, kept in extra.
-        return lambda row: _AHREFS_TYPES.get(row[type_at].strip().casefold())
-    image_at, text_at = at.get("image_flag"), at.get("text_flag")
-    image = _none if image_at is None else _boolean(image_at, header[image_at])
-    text = _none if text_at is None else _boolean(text_at, header[text_at])
-    if image_at is None and text_at is None:
-        return _none
-
-    def get(row: _Row) -> LinkKind | None:
-        is_image, is_text = image(row), text(row)
-        if is_image and is_text:
-            return LinkKind.MIXED
-        if is_image:
-            return LinkKind.IMAGE
-        return LinkKind.TEXT if is_text else None
-
-    return get
-
-
-def _search_console_links_plan(header: Sequence[str], language: str | None) -> _Plan[Backlink]:
-    positions = _index(header)
-    headers = SEARCH_CONSOLE_LANGUAGES.get(language or "")
-    page: int | None
-    crawled: int | None
-    day_first: bool | None
-    if headers is None:  # named by the caller, headers unknown: Search Console's column order
-        page, crawled, day_first = 0, (1 if len(header) > 1 else None), None
-    else:
-        page = _find(positions, headers.linking_page)
-        crawled = _find(positions, headers.last_crawled)
-        day_first = headers.day_first
-    if page is None:
-        raise ExportFormatError("line 1: no 'Linking page' column")
-    used = {page, crawled}
-    others = [i for i in range(len(header)) if i not in used]
-    getters = [
-        _source_url(page, header[page], strip=True),
-        *[_none] * 7,
-        _none if crawled is None else _date(crawled, header[crawled], day_first),
-        _none,
-        _none,
-        _none,
-        _columns_dict(others, [header[i] for i in others]),
-    ]
-    return _Plan(_build(getters), len(header))
-
-
-def _linking_sites_plan(header: Sequence[str], language: str | None) -> _Plan[LinkingSite]:
-    positions = _index(header)
+# -- plans -------------------------------------------------------------------------------------
+def _linking_sites_plan(header: Sequence[str], language: str | None) -> Plan[LinkingSite]:
+    positions = {normalize_header(cell): i for i, cell in reversed(list(enumerate(header)))}
     headers = SEARCH_CONSOLE_LANGUAGES.get(language or "")
     site: int | None
     pages: int | None
     targets: int | None
+
+    def find(names: Sequence[str]) -> int | None:
+        return next((positions[n] for n in map(normalize_header, names) if n in positions), None)
+
     if headers is None:
         site, pages, targets = 0, 1, (2 if len(header) > 2 else None)
     else:
-        site = _find(positions, headers.site)
-        pages = _find(positions, headers.linking_pages)
-        targets = _find(positions, headers.target_pages)
+        site = find(headers.site)
+        pages = find(headers.linking_pages)
+        targets = find(headers.target_pages)
     if site is None or pages is None:
         raise ExportFormatError("line 1: no 'Site' and 'Linking pages' columns")
 
     def count(row: _Row, i: int) -> int:
         try:
-            return _parse_count(row[i])
+            return cells.parse_count(row[i])
         except ValueError as exc:
-            raise _CellError(header[i], str(exc)) from None
+            raise cells.CellError(header[i], str(exc)) from None
 
     def convert(row: _Row) -> LinkingSite:
         name = row[site].strip()
         if not name or any(c.isspace() for c in name):
-            raise _CellError(header[site], f"{row[site]!r} is not a site name")
+            raise cells.CellError(header[site], f"{row[site]!r} is not a site name")
         target_pages = None if targets is None else count(row, targets)
         return LinkingSite(name, count(row, pages), target_pages)
 
-    return _Plan(convert, len(header))
+    return Plan(convert, len(header))
 
 
 # -- detection -----------------------------------------------------------------------------------
@@ -906,84 +518,114 @@ def _coerce_format(value: ExportFormat | str) -> ExportFormat | None:
 
 
 # -- the row loop --------------------------------------------------------------------------------
-def _single_line_rows(
-    source: _Source, delimiter: str, base: int
-) -> Iterator[tuple[int, _Row | None, str | None]]:
-    """(line, cells, None) per physical line, each line parsed as a CSV row of its own."""
-    # Majestic writes some rows with unbalanced quotes; one line per row confines the damage.
-    line = base
-    try:
-        for physical in source.text:
-            line += 1
-            yield line, next(csv.reader((physical,), delimiter=delimiter)), None
-    except UnicodeDecodeError as exc:
-        raise source.decode_error(exc, line + 1) from exc
+class _LineFeed:
+    """The text's lines for the csv module, with a line read ahead put back first."""
+
+    __slots__ = ("pending", "text")
+
+    def __init__(self, text: Iterator[str]) -> None:
+        self.text = text
+        self.pending: str | None = None
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        line, self.pending = self.pending, None
+        return next(self.text) if line is None else line
 
 
-def _csv_rows(
-    source: _Source, delimiter: str, base: int
-) -> Iterator[tuple[int, _Row | None, str | None]]:
-    """(first physical line, cells, problem) per CSV record; cells None when the CSV is bad."""
-    reader = csv.reader(source.text, delimiter=delimiter)
-    previous = 0
-    while True:
+class _Rows:
+    """The records of the text after the header, one at a time or in batches, with their lines.
+
+    Iterating gives (first physical line, cells, problem) per record, cells None when the CSV is
+    bad there. A line without a quote is split on the delimiter, which is what the csv module
+    would make of it, at a fraction of the cost; a line with a quote goes to the csv module,
+    which reads on while a quoted cell spans lines (or, `single_line`, parses the line alone:
+    Majestic writes rows with unbalanced quotes, and this confines the damage to one row).
+    """
+
+    def __init__(self, source: _Source, delimiter: str, base: int, *, single_line: bool) -> None:
+        self._source = source
+        self._text: Iterator[str] = iter(source.text)
+        self._feed = _LineFeed(self._text)
+        self._csv = csv.reader(self._feed, delimiter=delimiter)
+        self._delimiter = delimiter
+        self._single_line = single_line
+        self._line = base  # the last physical line read
+
+    @classmethod
+    def empty(cls) -> _Rows:
+        """A source of no rows (a reader not yet started)."""
+        return cls(_Source(io.StringIO()), ",", 0, single_line=False)
+
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self) -> tuple[int, _Row | None, str | None]:
         try:
-            for cells in reader:
-                yield base + previous + 1, cells, None
-                previous = reader.line_num
-        except csv.Error as exc:
-            yield base + previous + 1, None, f"not valid CSV: {exc}"
-            previous = reader.line_num
-            continue
+            text_line = next(self._text)
         except UnicodeDecodeError as exc:
-            raise source.decode_error(exc, base + previous + 1) from exc
-        return
+            raise self._source.decode_error(exc, self._line + 1) from exc
+        self._line += 1
+        if '"' not in text_line:
+            return self._line, text_line.rstrip("\r\n").split(self._delimiter), None
+        start = self._line
+        row, problem = self._quoted(text_line)
+        return start, row, problem
 
-
-def _run(
-    reader: ExportReader[_T],
-    plan: _Plan[_T],
-    source: _Source,
-    base: int,
-    *,
-    collect: bool,
-) -> Iterator[_T]:
-    """Convert every row; rows that fail go to `_reject` (raised, or collected)."""
-    convert, columns = plan.convert, plan.columns
-    rows = (_single_line_rows if plan.single_line else _csv_rows)(source, reader.delimiter, base)
-    for line, cells, csv_problem in rows:
-        # The usual row first: the right number of cells, converted without a fuss.
-        if cells is not None and len(cells) == columns and (columns > 1 or cells[0].strip()):
+    def _quoted(self, text_line: str) -> tuple[_Row | None, str | None]:
+        """Parse a record whose first line (already counted) holds a quote."""
+        if self._single_line:
             try:
-                record = convert(cells)
-            except _CellError as exc:
-                _reject(reader, line, exc.column, exc.reason, cells[:columns], collect=collect)
-            else:
-                reader._accepted += 1  # noqa: SLF001 - the reader's own loop
-                yield record
-            continue
-        if cells is None:
-            _reject(reader, line, None, csv_problem or "not valid CSV", [], collect=collect)
-        elif not cells or (len(cells) == 1 and not cells[0].strip()):
-            reader.blank_lines += 1
-        else:
-            problem = f"{len(cells)} cells where the header has {columns}"
-            _reject(reader, line, None, problem, cells, collect=collect)
+                return next(csv.reader((text_line,), delimiter=self._delimiter)), None
+            except csv.Error as exc:
+                return None, f"not valid CSV: {exc}"
+        self._feed.pending = text_line
+        before = self._csv.line_num
+        try:
+            row: _Row | None = next(self._csv)
+            problem = None
+        except csv.Error as exc:
+            row, problem = None, f"not valid CSV: {exc}"
+        except UnicodeDecodeError as exc:
+            raise self._source.decode_error(exc, self._line + 1) from exc
+        self._line += self._csv.line_num - before - 1  # the lines the cell went on over
+        return row, problem
+
+    def batch(self, size: int) -> tuple[list[_Row], list[int], list[tuple[int, str]]]:
+        """Up to `size` records: (cells of each, the line each starts on, bad CSV by line)."""
+        rows: list[_Row] = []
+        lines: list[int] = []
+        problems: list[tuple[int, str]] = []
+        add_row, add_line = rows.append, lines.append
+        delimiter = self._delimiter
+        line = self._line
+        try:
+            for text_line in self._text:
+                line += 1
+                if '"' not in text_line:
+                    add_row(text_line.rstrip("\r\n").split(delimiter))
+                    add_line(line)
+                else:
+                    self._line = start = line
+                    row, problem = self._quoted(text_line)
+                    line = self._line
+                    if row is None:
+                        problems.append((start, problem or "not valid CSV"))
+                        continue
+                    add_row(row)
+                    add_line(start)
+                if len(rows) >= size:
+                    break
+        except UnicodeDecodeError as exc:
+            raise self._source.decode_error(exc, line + 1) from exc
+        self._line = line
+        return rows, lines, problems
 
 
-def _reject(
-    reader: ExportReader[Any],
-    line: int,
-    column: str | None,
-    reason: str,
-    cells: Sequence[str],
-    *,
-    collect: bool,
-) -> None:
-    rejected = RejectedRow(line, column, reason, tuple(cells))
-    if not collect:
-        raise ExportFormatError(rejected.message)
-    reader.rejected.append(rejected)
+def _rows(plan: Plan[Any], source: _Source, delimiter: str, base: int) -> _Rows:
+    return _Rows(source, delimiter, base, single_line=plan.single_line)
 
 
 def _check_errors(errors: str) -> bool:
@@ -1047,17 +689,11 @@ def read_backlinks(
             f"line {line}: this is Search Console's 'Top linking sites' export: sites with "
             "counts, not links; read it with read_linking_sites()"
         )
-    plan: _Plan[Backlink]
-    if fmt is ExportFormat.GENERIC:
-        plan = _generic_plan(header)
-    elif fmt is ExportFormat.SEARCH_CONSOLE_LINKS:
-        plan = _search_console_links_plan(header, language)
-    else:
-        plan = _tool_plan(fmt, header)
+    plan = backlink_plan(fmt, header, language)
     reader: ExportReader[Backlink] = ExportReader(
         format=fmt, encoding=source.encoding, bom=bom, delimiter=delimiter, header=tuple(header)
     )
-    reader._gen = _run(reader, plan, source, line, collect=collect)  # noqa: SLF001
+    reader._start(plan, _rows(plan, source, delimiter, line), collect=collect)  # noqa: SLF001
     return reader
 
 
@@ -1106,7 +742,7 @@ def read_linking_sites(
         delimiter=delimiter,
         header=tuple(header),
     )
-    reader._gen = _run(reader, plan, source, line, collect=collect)  # noqa: SLF001
+    reader._start(plan, _rows(plan, source, delimiter, line), collect=collect)  # noqa: SLF001
     return reader
 
 
@@ -1115,88 +751,3 @@ def _refuse_sites(header: Sequence[str], line: int) -> NoReturn:
     raise ExportFormatError(
         f"line {line}: not a Search Console 'Top linking sites' export (header {shown})"
     )
-
-
-# -- writing the generic layout ------------------------------------------------------------------
-def _escape(value: str | None) -> str:
-    """None is an empty cell; a value of only backslashes (the empty string too) gains one."""
-    if value is None:
-        return ""
-    if not value.strip("\\"):
-        return value + "\\"
-    return value
-
-
-def _flag(value: bool | None) -> str:
-    return "" if value is None else ("true" if value else "false")
-
-
-def _day(value: dt.date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def write_backlinks(records: Iterable[Backlink], stream: IO[str] | IO[bytes]) -> int:
-    r"""Write backlinks in the generic layout, with a header, so `read_backlinks` reads them back.
-
-    Text cells keep None and "" apart: None is an empty cell, a value made only of backslashes
-    (the empty string included) is written with one more backslash. `extra` is one JSON object.
-
-    Args:
-        records: the backlinks to write.
-        stream: a text stream (opened with `newline=""`) or a binary one (UTF-8 is written).
-
-    Returns:
-        How many records were written.
-
-    Raises:
-        ExportFormatError: a record's `source_url` is not an absolute http(s) URL (it would not
-            read back), or its text holds a NUL character.
-
-    >>> import io
-    >>> out = io.StringIO()
-    >>> write_backlinks([Backlink("https://blog.test/", anchor="")], out)
-    1
-    >>> out.getvalue().splitlines()[1]
-    'https://blog.test/,,\\,,,,,,,,,,'
-    """
-    binary = isinstance(stream, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(
-        stream, "mode", ""
-    )
-    text: IO[str] = (
-        io.TextIOWrapper(cast("IO[bytes]", stream), encoding="utf-8", newline="")
-        if binary
-        else cast("IO[str]", stream)
-    )
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(GENERIC_COLUMNS)
-    count = 0
-    try:
-        for count, record in enumerate(records, start=1):
-            reason = _check_source_url(record.source_url)
-            if reason is not None:
-                raise ExportFormatError(f"record {count}: source_url cannot be written: {reason}")
-            row = (
-                record.source_url,
-                _escape(record.target_url),
-                _escape(record.anchor),
-                _flag(record.nofollow),
-                _flag(record.sponsored),
-                _flag(record.ugc),
-                "" if record.kind is None else record.kind.value,
-                _day(record.first_seen),
-                _day(record.last_seen),
-                _day(record.lost),
-                _escape(record.source_ip),
-                "" if record.section is None else record.section.value,
-                json.dumps(dict(record.extra), ensure_ascii=False, sort_keys=True)
-                if record.extra
-                else "",
-            )
-            if any("\x00" in cell for cell in row):
-                raise ExportFormatError(f"record {count}: a NUL character cannot be written")
-            writer.writerow(row)
-    finally:
-        if binary:
-            text.flush()
-            text.detach()  # type: ignore[attr-defined]
-    return count

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import attrs
 
+from ._errors import SettingsError
+
 __all__ = ["Thresholds"]
 
 
 def _share(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"Thresholds.{attribute.name} must be a share in [0, 1], got {value!r}")
+        raise SettingsError(f"Thresholds.{attribute.name} must be a share in [0, 1], got {value!r}")
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if value <= 0:
-        raise ValueError(f"Thresholds.{attribute.name} must be positive, got {value!r}")
+        raise SettingsError(f"Thresholds.{attribute.name} must be positive, got {value!r}")
 
 
 def _at_least_one(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
-        raise ValueError(f"Thresholds.{attribute.name} must be at least 1, got {value!r}")
+        raise SettingsError(f"Thresholds.{attribute.name} must be at least 1, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +75,11 @@ class Thresholds:
             that grew steadily is judged against its current pace. backlinkkit default (12).
         velocity_min_new: ... and when that month has at least this many new referring domains.
             backlinkkit default (10).
-        velocity_min_history: months of history needed before spikes are judged (3).
+        velocity_min_history: months of history, counted from the first month with a new
+            referring domain, before any month is judged: a young site's first months are its
+            start, not a spike. backlinkkit default (6).
+        velocity_min_history_domains: ... and referring domains gained in that history: a
+            handful of early links is no pace to compare with. backlinkkit default (30).
         critical_factor: a flag is `CRITICAL` (not just `WARNING`) when its value passes the
             threshold by this factor (twice the limit, or half of a minimum). backlinkkit
             default (2.0).
@@ -82,6 +88,10 @@ class Thresholds:
             "toxic"; default 60.
         candidate_min_score: `disavow_candidates` proposes a domain whose score reaches this.
             backlinkkit default (2: one strong reason, or two weak ones).
+        link_farm_external_links: a referring domain one of whose linking pages has at least
+            this many external links (Ahrefs and Semrush "External links") links from a link
+            farm, for `disavow_candidates`. backlinkkit default (1000): editorial pages carry
+            tens of outbound links, directories and link farms thousands.
 
     >>> Thresholds().exact_match_share
     0.1
@@ -105,7 +115,9 @@ class Thresholds:
     velocity_factor: float = attrs.field(default=3.0, validator=_positive)
     velocity_window: int = attrs.field(default=12, validator=_at_least_one)
     velocity_min_new: int = attrs.field(default=10, validator=_at_least_one)
-    velocity_min_history: int = attrs.field(default=3, validator=_at_least_one)
+    velocity_min_history: int = attrs.field(default=6, validator=_at_least_one)
+    velocity_min_history_domains: int = attrs.field(default=30, validator=_at_least_one)
     critical_factor: float = attrs.field(default=2.0, validator=_positive)
     toxicity_score: float = attrs.field(default=60.0, validator=_positive)
     candidate_min_score: int = attrs.field(default=2, validator=_at_least_one)
+    link_farm_external_links: int = attrs.field(default=1000, validator=_at_least_one)
