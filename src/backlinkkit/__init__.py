@@ -30,6 +30,7 @@ from ._errors import (
     InvalidURLError,
     MissingDependencyError,
     ProfileMergeError,
+    SettingsError,
     SuffixListError,
 )
 from ._export_headers import ExportFormat
@@ -107,6 +108,7 @@ __all__ = [
     "RejectedRow",
     "Robots",
     "Section",
+    "SettingsError",
     "Severity",
     "SuffixList",
     "SuffixListError",

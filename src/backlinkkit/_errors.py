@@ -16,12 +16,21 @@ __all__ = [
     "InvalidURLError",
     "MissingDependencyError",
     "ProfileMergeError",
+    "SettingsError",
     "SuffixListError",
 ]
 
 
 class BacklinkkitError(Exception):
     """The root of every error backlinkkit raises."""
+
+
+class SettingsError(BacklinkkitError, ValueError):
+    """Raised when a setting or argument has a value the call cannot take.
+
+    A negative cache size, a share above 1, a value whose parts contradict each other; the message
+    names the setting and the value given.
+    """
 
 
 class InvalidURLError(BacklinkkitError, ValueError):
