@@ -7,10 +7,15 @@ as a whole when requests is not installed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import gzip
+import http.client
 import http.server
+import ipaddress
 import itertools
 import socket
+import socketserver
 import ssl
 import threading
 import time
@@ -23,7 +28,15 @@ requests = pytest.importorskip("requests")
 import urllib3.exceptions  # noqa: E402 - only once requests is known to be there
 
 import backlinkkit  # noqa: E402
-from backlinkkit import Fetcher, FetchErrorKind, LinkStatus, verify_backlink, verify_backlinks  # noqa: E402
+from backlinkkit import (  # noqa: E402
+    Fetcher,
+    FetchErrorKind,
+    LinkStatus,
+    _addresses,
+    verify_backlink,
+    verify_backlinks,
+)
+from backlinkkit._transport import RefusedConnection  # noqa: E402
 from backlinkkit.fetch import error_kind  # noqa: E402
 
 Route = Callable[[http.server.BaseHTTPRequestHandler], None]
@@ -95,6 +108,109 @@ def server() -> Iterator[_Server]:
     yield live
     live.shutdown()
     live.server_close()
+
+
+# -- raw servers: bytes on a socket, for what http.server cannot be made to send ----------------
+
+Script = Callable[[socket.socket, bytes], None]
+
+
+class _RawHandler(socketserver.BaseRequestHandler):
+    server: RawServer
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        head = b""
+        if not self.server.before_request:
+            sock.settimeout(5)
+            while b"\r\n\r\n" not in head and len(head) < 65536:
+                data = sock.recv(4096)
+                if not data:
+                    return
+                head += data
+        with self.server.lock:
+            self.server.heads.append(head)
+        with contextlib.suppress(OSError):  # the client hung up: what these tests are about
+            self.server.script(sock, head)
+
+
+class RawServer(socketserver.ThreadingTCPServer):
+    """A TCP server on 127.0.0.1 that runs `script(socket, request_head)` per connection."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, address: str = "127.0.0.1") -> None:
+        super().__init__((address, 0), _RawHandler)
+        self.script: Script = lambda sock, head: None
+        self.before_request = False  # run the script at once (TLS tests: no request to read)
+        self.heads: list[bytes] = []
+        self.lock = threading.Lock()
+
+    def url(self, path: str = "/", host: str = "127.0.0.1", scheme: str = "http") -> str:
+        return f"{scheme}://{host}:{self.server_address[1]}{path}"
+
+
+@pytest.fixture
+def raw() -> Iterator[RawServer]:
+    live = RawServer()
+    thread = threading.Thread(
+        target=live.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
+    thread.start()
+    yield live
+    live.shutdown()
+    live.server_close()
+
+
+def answer(data: bytes) -> Script:
+    """Send `data` as the whole response, then close."""
+    return lambda sock, head: sock.sendall(data)
+
+
+def dribble(sock: socket.socket, data: bytes, pause: float = 0.5) -> None:
+    """Send `data` one byte every `pause` seconds: never idle long enough for a read timeout."""
+    for byte in data:
+        sock.sendall(bytes([byte]))
+        time.sleep(pause)
+
+
+def fake_dns(monkeypatch: pytest.MonkeyPatch, names: dict[str, list[str]]) -> list[str]:
+    """Answer look-ups of invented names from `names`; IP literals resolve to themselves, and
+    any other name fails: nothing is ever asked of a name server. Gives the names looked up."""
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        if host in names:
+            return [_info(address, port) for address in names[host]]
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise socket.gaierror(-2, "Name or service not known") from None
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def _info(address: str, port: int) -> tuple:
+    if ":" in address:
+        return (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0))
+    return (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+
+
+@pytest.fixture
+def public_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """127.0.0.1 (only) plays a public address, so the test servers stand for the internet
+    while every other private address, 127.0.0.2 included, stays refused."""
+    monkeypatch.setattr(
+        _addresses,
+        "_IPV4_ALLOWED",
+        (*_addresses._IPV4_ALLOWED, ipaddress.IPv4Network("127.0.0.1/32")),
+    )
 
 
 def fetcher(**settings: object) -> Fetcher:
@@ -441,10 +557,13 @@ class TestFetch:
             {"per_host_delay": -0.1},
             {"retries": -1},
             {"max_redirects": -1},
+            {"user_agent": "checker/1.0\r\nX-Injected: 1"},
         ],
     )
     def test_bad_settings(self, settings):
-        """Settings out of range raise ValueError at construction."""
+        """Settings out of range raise SettingsError (a ValueError) at construction."""
+        with pytest.raises(backlinkkit.SettingsError, match="must"):
+            Fetcher(**settings)
         with pytest.raises(ValueError):
             Fetcher(**settings)
 
@@ -551,6 +670,24 @@ def _max_retry(reason: Exception) -> Exception:
     return requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/", reason))
 
 
+def _aborted(cause: Exception) -> Exception:
+    """What requests raises when urllib3 gives up on a response: ConnectionError(ProtocolError)."""
+    return requests.ConnectionError(urllib3.exceptions.ProtocolError("Connection aborted.", cause))
+
+
+def _bad_status_line() -> Exception:
+    """http.client's BadStatusLine for a status code that is no number: raised `from None` over
+    the ValueError of int(), which must not make it INVALID_URL."""
+    try:
+        try:
+            int("2x0")
+        except ValueError:
+            raise http.client.BadStatusLine("HTTP/1.1 2x0 OK") from None
+    except http.client.BadStatusLine as error:
+        return error
+    raise AssertionError("unreachable")
+
+
 class TestErrorKind:
     @pytest.mark.parametrize(
         ("error", "kind"),
@@ -590,6 +727,37 @@ class TestErrorKind:
             (UnicodeError("label too long"), FetchErrorKind.INVALID_URL),
             (requests.exceptions.InvalidHeader("bad header"), FetchErrorKind.PROTOCOL),
             (OSError("something else"), FetchErrorKind.CONNECT),
+            # What http.client raises for malformed responses, as requests hands it over.
+            (_aborted(_bad_status_line()), FetchErrorKind.PROTOCOL),
+            (_aborted(http.client.BadStatusLine("<html>")), FetchErrorKind.PROTOCOL),
+            (_aborted(http.client.UnknownProtocol("HTTP/7.0")), FetchErrorKind.PROTOCOL),
+            (_aborted(http.client.LineTooLong("header line")), FetchErrorKind.PROTOCOL),
+            (
+                _aborted(http.client.HTTPException("got more than 100 headers")),
+                FetchErrorKind.PROTOCOL,
+            ),
+            (_aborted(http.client.IncompleteRead(b"", 10)), FetchErrorKind.PROTOCOL),
+            (
+                urllib3.exceptions.InvalidHeader(
+                    "Content-Length contained multiple unmatching values"
+                ),
+                FetchErrorKind.PROTOCOL,
+            ),
+            (
+                _aborted(http.client.RemoteDisconnected("closed without response")),
+                FetchErrorKind.CONNECT,
+            ),
+            (
+                _aborted(ConnectionResetError(104, "Connection reset by peer")),
+                FetchErrorKind.CONNECT,
+            ),
+            # The transport's own refusals carry their kind.
+            (
+                RefusedConnection("10.0.0.1", FetchErrorKind.PRIVATE_ADDRESS),
+                FetchErrorKind.PRIVATE_ADDRESS,
+            ),
+            (_max_retry(RefusedConnection("slow", FetchErrorKind.TIMEOUT)), FetchErrorKind.TIMEOUT),
+            (RefusedConnection("x.test", FetchErrorKind.DNS), FetchErrorKind.DNS),
         ],
     )
     def test_error_kind(self, error, kind):
@@ -861,8 +1029,8 @@ class TestVerifyBacklinks:
         ]
 
     def test_no_workers(self):
-        """workers must be at least 1."""
-        with pytest.raises(ValueError):
+        """workers must be at least 1: SettingsError, a BacklinkkitError and a ValueError."""
+        with pytest.raises(backlinkkit.SettingsError, match="workers=0"):
             verify_backlinks([], workers=0)
 
     def test_empty(self):
@@ -870,3 +1038,602 @@ class TestVerifyBacklinks:
         calls = []
         assert verify_backlinks([], progress=lambda d, t: calls.append(d)) == []
         assert calls == []
+
+
+# -- hostile servers: numbers --------------------------------------------------------------------
+
+
+def with_length(value: bytes, body: bytes = b"hello") -> Script:
+    return answer(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+        + value
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
+
+
+class TestHostileNumbers:
+    @pytest.mark.parametrize(
+        ("value", "kind"),
+        [
+            (b"5", None),
+            (b"5, 5", None),
+            (b"\xb2", FetchErrorKind.PROTOCOL),  # "²" in latin-1: isdigit() but not int()
+            (b"\xb9", FetchErrorKind.PROTOCOL),
+            (b"+5", FetchErrorKind.PROTOCOL),
+            (b"-5", FetchErrorKind.PROTOCOL),
+            (b"5_0", FetchErrorKind.PROTOCOL),
+            (b"0x5", FetchErrorKind.PROTOCOL),
+            (b"5, 6", FetchErrorKind.PROTOCOL),
+            (b"9" * 30, FetchErrorKind.TOO_LARGE),
+            (b"9" * 5000, FetchErrorKind.TOO_LARGE),  # int() refuses over 4,300 digits
+        ],
+    )
+    def test_content_length(self, raw, value, kind):
+        """A Content-Length that is not ASCII digits (or a list of the same ones) is PROTOCOL,
+        an absurd one TOO_LARGE: a result, never an exception."""
+        raw.script = with_length(value)
+        result = fetcher(respect_robots=False).fetch(raw.url())
+        assert result.error is kind
+        assert result.body == (b"hello" if kind is None else b"")
+
+    def test_robots_numbers(self, server):
+        """A robots.txt whose Crawl-delay int() refuses still gives its rules."""
+        server.routes["*", "/robots.txt"] = page(
+            "User-agent: *\nCrawl-delay: \u00b2\nDisallow: /private\n".encode(),
+            content_type="text/plain",
+        )
+        server.routes["*", "/public"] = page("ok")
+        shared = fetcher()
+        assert shared.fetch(server.url("/public")).ok
+        assert shared.fetch(server.url("/private")).error is FetchErrorKind.BLOCKED_BY_ROBOTS
+
+    def test_one_bad_server_does_not_stop_the_batch(self, server, raw):
+        """verify_backlinks with one server sending a Unicode-digit Content-Length: that URL is
+        ERROR (PROTOCOL), the others are checked as usual."""
+        raw.script = with_length(b"\xb2")
+        server.routes["*", "/s"] = page(html(f'<a href="{TARGET}">T</a>'))
+        pairs = [(server.url("/s"), TARGET), (raw.url("/bad"), TARGET), (server.url("/s"), TARGET)]
+        checks = verify_backlinks(pairs, fetcher=fetcher(respect_robots=False), workers=3)
+        assert [(c.status, c.error) for c in checks] == [
+            (LinkStatus.LIVE, None),
+            (LinkStatus.ERROR, FetchErrorKind.PROTOCOL),
+            (LinkStatus.LIVE, None),
+        ]
+
+
+# -- hostile servers: time -----------------------------------------------------------------------
+
+STATUS_LINE = b"HTTP/1.1 200 OK\r\n"
+HEADERS = b"Content-Type: text/html\r\nContent-Length: 5\r\n\r\n"
+
+
+def slow_status_line(sock: socket.socket, head: bytes) -> None:
+    dribble(sock, STATUS_LINE + HEADERS + b"hello")
+
+
+def slow_headers(sock: socket.socket, head: bytes) -> None:
+    sock.sendall(STATUS_LINE)
+    dribble(sock, b"X-Padding: " + b"a" * 40 + b"\r\n" + HEADERS + b"hello")
+
+
+def slow_chunk_line(sock: socket.socket, head: bytes) -> None:
+    # A chunk-size line is read with readline(): one long line, trickled, is one long read.
+    sock.sendall(STATUS_LINE + b"Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n")
+    dribble(sock, b"0" * 40 + b"5\r\nhello\r\n0\r\n\r\n")
+
+
+def slow_body(sock: socket.socket, head: bytes) -> None:
+    sock.sendall(STATUS_LINE + b"Content-Type: text/html\r\nContent-Length: 40\r\n\r\n")
+    dribble(sock, b"x" * 40)
+
+
+def slow_handshake(sock: socket.socket, head: bytes) -> None:
+    # A TLS record header announcing 16 KiB of handshake, then its bytes one by one.
+    sock.sendall(b"\x16\x03\x03\x40\x00")
+    dribble(sock, b"\x00" * 100)
+
+
+class TestDeadline:
+    @pytest.mark.parametrize(
+        ("script", "scheme"),
+        [
+            (slow_status_line, "http"),
+            (slow_headers, "http"),
+            (slow_chunk_line, "http"),
+            (slow_body, "http"),
+            (slow_handshake, "https"),
+        ],
+        ids=["status-line", "headers", "chunk-size-line", "body", "tls-handshake"],
+    )
+    def test_trickle_anywhere(self, raw, script, scheme):
+        """One byte every 0.5 s (a read timeout of 2 s never trips) in the TLS handshake, the
+        status line, the headers, a chunk-size line or the body: the deadline (1 s) ends the
+        fetch as TIMEOUT, long before the response could complete (20 s and more)."""
+        raw.script = script
+        raw.before_request = scheme == "https"
+        result = fetcher(respect_robots=False, timeout=(2.0, 2.0), deadline=1.0).fetch(
+            raw.url(scheme=scheme)
+        )
+        assert (result.error, result.status if scheme == "https" else None) == (
+            FetchErrorKind.TIMEOUT,
+            None,
+        )
+        assert "deadline" in result.message
+
+    def test_robots_on_the_way_count(self, server, monkeypatch):
+        """A redirect chain over five origins whose robots.txt each take 0.8 s: the deadline
+        (2 s) covers the robots.txt requests too, so the fetch stops on the way (TIMEOUT)
+        instead of taking five robots.txt and more."""
+        names = [f"{letter}.test" for letter in "abcde"]
+        fake_dns(monkeypatch, {name: ["127.0.0.1"] for name in names})
+
+        def slow_robots(handler):
+            time.sleep(0.8)
+            send(handler, 404, b"")
+
+        server.routes["*", "/robots.txt"] = slow_robots
+        for here, there in itertools.pairwise(names):
+            server.routes[here, "/hop"] = redirect(server.url("/hop", host=there))
+        server.routes[names[-1], "/hop"] = page("end")
+        result = fetcher(timeout=(2.0, 2.0), deadline=2.0).fetch(server.url("/hop", host="a.test"))
+        assert result.error is FetchErrorKind.TIMEOUT
+        assert "deadline" in result.message
+        assert server.count("/robots.txt") < len(names)
+
+    def test_robots_cut_short_is_not_kept(self, server):
+        """A robots.txt load cut short by one page's deadline is not cached as the origin's
+        answer: the next fetch, with a full deadline, reads it."""
+        calls = []
+
+        def robots(handler):
+            calls.append(1)
+            if len(calls) == 1:
+                time.sleep(1.5)
+            send(handler, 200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+
+        server.routes["*", "/robots.txt"] = robots
+        server.routes["*", "/p"] = page("p")
+        shared = fetcher(timeout=(2.0, 2.0), deadline=1.0)
+        assert shared.fetch(server.url("/p")).error is FetchErrorKind.TIMEOUT
+        assert shared.fetch(server.url("/p")).ok
+        assert len(calls) == 2
+
+    def test_politeness_waits_do_not_count(self, server):
+        """Waiting for the fetcher's own per-host delay (1.2 s) is not held against the
+        deadline (1 s): the second fetch of the host succeeds."""
+        server.routes["*", "/p"] = page("p")
+        polite = fetcher(respect_robots=False, per_host_delay=1.2, deadline=1.0)
+        assert polite.fetch(server.url("/p")).ok
+        second = polite.fetch(server.url("/p"))
+        assert (second.ok, second.error) == (True, None)
+        assert second.elapsed > 1.0  # elapsed includes the wait: what the caller sees
+
+    def test_slow_dns_counts(self, server, monkeypatch):
+        """A name server that does not answer costs the deadline, not the resolver's own
+        timeouts: TIMEOUT."""
+        release = threading.Event()
+
+        def hanging(*args, **kwargs):
+            release.wait(10)
+            raise socket.gaierror(-2, "Name or service not known")
+
+        monkeypatch.setattr(socket, "getaddrinfo", hanging)
+        try:
+            result = fetcher(respect_robots=False, deadline=0.5).fetch("http://slow-dns.test/")
+        finally:
+            release.set()
+        assert result.error is FetchErrorKind.TIMEOUT
+
+
+# -- hostile servers: addresses ------------------------------------------------------------------
+
+
+class TestAddressChecks:
+    @pytest.mark.parametrize(
+        "location",
+        [
+            "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+            "http://[64:ff9b:1::a9fe:a9fe]/",
+            "http://[2002:a9fe:a9fe::1]/",
+            "http://[::ffff:169.254.169.254]/",
+            "http://[::127.0.0.2]/",
+            "http://[fec0::1]/",
+            "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/",
+            "http://10.0.0.1/",
+            "http://169.254.169.254/",
+            "http://0x7f.2/",  # 127.0.0.2: loopback, however spelled
+        ],
+    )
+    def test_redirect_to_a_private_address(self, server, public_loopback, location):
+        """A redirect into a private address, however spelled, stops there: PRIVATE_ADDRESS,
+        the hop recorded, nothing connected to."""
+        server.routes["*", "/go"] = redirect(location)
+        result = Fetcher(respect_robots=False, per_host_delay=0, retries=0).fetch(server.url("/go"))
+        assert result.error is FetchErrorKind.PRIVATE_ADDRESS
+        assert len(result.redirects) == 1
+
+    def test_name_with_one_private_answer(self, server, public_loopback, monkeypatch):
+        """A redirect to a name whose look-up mixes a public and a private address is refused."""
+        fake_dns(monkeypatch, {"mixed.test": ["127.0.0.1", "10.0.0.1"]})
+        server.routes["*", "/go"] = redirect(server.url("/x", host="mixed.test"))
+        result = Fetcher(respect_robots=False, per_host_delay=0, retries=0).fetch(server.url("/go"))
+        assert result.error is FetchErrorKind.PRIVATE_ADDRESS
+        assert server.count("/x") == 0
+
+    def test_robots_redirect_to_a_private_address(self, server, public_loopback):
+        """robots.txt goes through the same check: one redirecting to the metadata address
+        leaves the origin unreachable, and the page is not fetched."""
+        server.routes["*", "/robots.txt"] = redirect("http://[64:ff9b::a9fe:a9fe]/robots.txt")
+        server.routes["*", "/p"] = page("p")
+        result = Fetcher(per_host_delay=0, retries=0).fetch(server.url("/p"))
+        assert result.error is FetchErrorKind.PRIVATE_ADDRESS
+        assert result.message.startswith("robots.txt")
+        assert server.count("/p") == 0
+
+    def test_rebinding_is_caught_when_connecting(self, public_loopback, monkeypatch):
+        """A name that answers a public address to the check and a private one afterwards
+        (DNS rebinding): the address connected to is checked too, so the private server
+        (on 127.0.0.2) never sees the request."""
+        inside = _Server.__new__(_Server)
+        http.server.ThreadingHTTPServer.__init__(inside, ("127.0.0.2", 0), _Handler)
+        inside.routes, inside.hits, inside.in_flight, inside.max_in_flight = {}, [], {}, {}
+        inside.lock = threading.Lock()
+        inside.routes["*", "/admin"] = page("secret")
+        threading.Thread(
+            target=inside.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
+        answers = iter([["127.0.0.1"], ["127.0.0.2"], ["127.0.0.2"]])
+        real = socket.getaddrinfo
+
+        def rebinding(host, port, *args, **kwargs):
+            if host == "rebind.test":
+                return [_info(address, port) for address in next(answers)]
+            return real(host, port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+        try:
+            port = inside.server_address[1]
+            result = Fetcher(respect_robots=False, per_host_delay=0, retries=0).fetch(
+                f"http://rebind.test:{port}/admin"
+            )
+        finally:
+            inside.shutdown()
+            inside.server_close()
+        assert result.error is FetchErrorKind.PRIVATE_ADDRESS
+        assert "127.0.0.2" in result.message
+        assert inside.hits == []
+
+
+# -- hostile servers: protocol errors ------------------------------------------------------------
+
+
+def many_headers(count: int) -> bytes:
+    fields = b"".join(b"X-H%d: v\r\n" % n for n in range(count))
+    return STATUS_LINE + fields + b"Content-Length: 2\r\n\r\nok"
+
+
+def bad_chunks() -> bytes:
+    return STATUS_LINE + b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"
+
+
+class TestProtocolErrors:
+    @pytest.mark.parametrize(
+        ("data", "kind"),
+        [
+            (b"garbage\r\n\r\n", FetchErrorKind.PROTOCOL),
+            (b"<html><body>HTTP/0.9 has no status line</body></html>", FetchErrorKind.PROTOCOL),
+            (b"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", FetchErrorKind.PROTOCOL),
+            (b"HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n", FetchErrorKind.PROTOCOL),
+            (b"HTTP/7.0 200 OK\r\nContent-Length: 0\r\n\r\n", FetchErrorKind.PROTOCOL),
+            (b"HTTP/1.1 200 " + b"x" * 100_000 + b"\r\n\r\n", FetchErrorKind.PROTOCOL),
+            (many_headers(101), FetchErrorKind.PROTOCOL),
+            (STATUS_LINE + b"X-Big: " + b"a" * 100_000 + b"\r\n\r\n", FetchErrorKind.PROTOCOL),
+            (
+                STATUS_LINE
+                + b"".join(b"X-%d: " % n + b"a" * 60_000 + b"\r\n" for n in range(5))
+                + b"\r\n",
+                FetchErrorKind.PROTOCOL,
+            ),
+            (bad_chunks(), FetchErrorKind.PROTOCOL),
+            (STATUS_LINE + b"Content-Length: 100\r\n\r\nonly this", FetchErrorKind.PROTOCOL),
+            (
+                STATUS_LINE + b"Content-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!",
+                FetchErrorKind.PROTOCOL,
+            ),
+            (
+                b"HTTP/1.1 301 Moved\r\nLocation: /a\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n",
+                FetchErrorKind.PROTOCOL,
+            ),
+            (b"", FetchErrorKind.CONNECT),
+            (many_headers(98), None),  # with Content-Length: 99 fields, http.client's most
+            (
+                STATUS_LINE
+                + b"".join(b"X-%d: " % n + b"a" * 60_000 + b"\r\n" for n in range(4))
+                + b"Content-Length: 0\r\n\r\n",
+                None,
+            ),
+        ],
+        ids=[
+            "garbage-status-line",
+            "http-0.9",
+            "status-not-a-number",
+            "status-two-digits",
+            "unknown-version",
+            "status-line-100-kb",
+            "101-headers",
+            "header-line-100-kb",
+            "headers-300-kb",
+            "bad-chunked-encoding",
+            "truncated-body",
+            "bad-gzip",
+            "two-locations",
+            "closed-without-answer",
+            "99-headers",
+            "headers-240-kb",
+        ],
+    )
+    def test_server_sends(self, raw, data, kind):
+        """Each way of breaking HTTP maps to its documented kind: PROTOCOL for a malformed
+        response (status line, header count or size, framing, encoding), CONNECT for a
+        connection closed without any answer."""
+        raw.script = answer(data)
+        result = fetcher(respect_robots=False).fetch(raw.url())
+        assert result.error is kind, result.message
+
+    def test_headers_reaching_the_extractor_are_bounded(self, raw):
+        """What passes the header limit (here 180 KB of Content-Type, in three fields) reaches
+        extract_links joined, and is read: the check is an ERROR only if the page is not HTML."""
+        fields = b"".join(
+            b"Content-Type: text/html; x=" + b"a" * 60_000 + b"\r\n" for _ in range(3)
+        )
+        body = f'<a href="{TARGET}">T</a>'.encode()
+        raw.script = answer(STATUS_LINE + fields + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        check = verify_backlink(raw.url(), TARGET, fetcher=fetcher(respect_robots=False))
+        assert check.status is LinkStatus.LIVE
+
+
+# -- redirects, cookies, containment -------------------------------------------------------------
+
+
+class TestRedirectBodies:
+    @pytest.mark.parametrize(
+        "encoding", [b"", b"Content-Encoding: gzip\r\n"], ids=["endless", "gzip-bomb"]
+    )
+    def test_redirect_body_is_never_read(self, raw, encoding):
+        """A 301 whose body never ends (or is a gzip bomb): the redirect is followed at once, the
+        body left unread (requests' own Session.send would read it all, without limit)."""
+        sent = []
+
+        def script(sock, head):
+            if head.startswith(b"GET /end"):
+                sock.sendall(STATUS_LINE + b"Content-Length: 3\r\n\r\nend")
+                return
+            sock.sendall(b"HTTP/1.1 301 Moved\r\nLocation: /end\r\n" + encoding + b"\r\n")
+            block = GZIP_BOMB if encoding else b"x" * 65536
+            for _ in range(10_000):  # 640 MB, or 64 GiB inflated
+                sock.sendall(block)
+                sent.append(len(block))
+
+        raw.script = script
+        result = fetcher(respect_robots=False, deadline=10.0).fetch(raw.url("/start"))
+        assert (result.status, result.body, len(result.redirects)) == (200, b"end", 1)
+        assert sum(sent) < 32 << 20  # what socket buffers took before the client hung up
+
+
+class TestCookies:
+    def test_cookies_last_one_fetch(self, server):
+        """A cookie set during one fetch's redirect chain is sent along that chain, never to a
+        later fetch: fetches are stateless, as a crawler's are."""
+        seen = []
+
+        def check(handler):
+            seen.append(handler.headers.get("Cookie"))
+            send(handler, 200, b"ok")
+
+        server.routes["*", "/set"] = lambda h: send(
+            h, 302, b"", {"Location": "/check", "Set-Cookie": "seen=1; Path=/"}
+        )
+        server.routes["*", "/check"] = check
+        shared = fetcher(respect_robots=False)
+        shared.fetch(server.url("/set"))
+        shared.fetch(server.url("/check"))
+        assert seen == ["seen=1", None]
+        assert len(shared.session.cookies) == 0
+
+    def test_session_cookies_are_sent_not_written(self, server):
+        """A session's own cookies go with every request; cookies servers set do not land in
+        it (no jar shared and written by many threads)."""
+        seen = []
+
+        def route(handler):
+            seen.append(handler.headers.get("Cookie"))
+            send(handler, 200, b"ok", {"Set-Cookie": "tracker=1; Path=/"})
+
+        server.routes["*", "/p"] = route
+        session = requests.Session()
+        session.cookies.set("consent", "yes", domain="127.0.0.1", path="/")
+        fetcher(respect_robots=False, session=session).fetch(server.url("/p"))
+        assert seen == ["consent=yes"]
+        assert [c.name for c in session.cookies] == ["consent"]
+
+
+class TestContainment:
+    def test_unexpected_error_is_that_urls_verdict(self, server, monkeypatch):
+        """An exception nobody expected on one URL (here the extractor failing on one page) is
+        that URL's ERROR verdict, naming the exception; the other URLs are checked."""
+        import backlinkkit.fetch as fetch_module
+
+        real = fetch_module.extract_links
+
+        def flaky(data, url, **kwargs):
+            if url.endswith("/boom"):
+                raise RuntimeError("the extractor broke")
+            return real(data, url, **kwargs)
+
+        monkeypatch.setattr(fetch_module, "extract_links", flaky)
+        server.routes["*", "/ok"] = page(html(f'<a href="{TARGET}">T</a>'))
+        server.routes["*", "/boom"] = page(html(f'<a href="{TARGET}">T</a>'))
+        pairs = [(server.url(p), TARGET) for p in ("/ok", "/boom", "/ok")]
+        checks = verify_backlinks(pairs, fetcher=fetcher(respect_robots=False), workers=2)
+        assert [c.status for c in checks] == [LinkStatus.LIVE, LinkStatus.ERROR, LinkStatus.LIVE]
+        assert "RuntimeError: the extractor broke" in checks[1].message
+        single = verify_backlink(server.url("/boom"), TARGET, fetcher=fetcher(respect_robots=False))
+        assert single.status is LinkStatus.ERROR
+
+
+def client_sockets(port: int) -> list[socket.socket]:
+    """Open sockets of this process connected to `port` (the client ends of connections)."""
+    found = []
+    for obj in gc.get_objects():
+        if isinstance(obj, socket.socket) and obj.fileno() != -1:
+            try:
+                if obj.getpeername()[1] == port:
+                    found.append(obj)
+            except OSError:
+                pass
+    return found
+
+
+class TestSocketsWithoutGC:
+    @pytest.mark.parametrize("gc_on", [False, True], ids=["gc-off", "gc-on"])
+    def test_batch_frees_its_sockets_itself(self, server, gc_on):
+        """With the cyclic garbage collector off for a whole 8-thread batch (as extract_links
+        switches it off while it runs), every client socket, watchdog duplicates included, is
+        closed by the time the fetcher is: nothing waits for the collector. The collector's
+        state is left as it was."""
+        server.routes["*", "/p"] = page(html(f'<a href="{TARGET}">T</a>'))
+        server.routes["*", "/r"] = redirect("/p")
+        was_enabled = gc.isenabled()
+        gc.enable() if gc_on else gc.disable()
+        try:
+            with fetcher() as shared:
+                checks = verify_backlinks(
+                    [(server.url(p), TARGET) for p in ("/p", "/r") * 10], fetcher=shared, workers=8
+                )
+            leftover = client_sockets(server.server_address[1])
+            state = gc.isenabled()
+        finally:
+            gc.enable() if was_enabled else gc.disable()
+        assert {c.status for c in checks} == {LinkStatus.LIVE}
+        assert leftover == []
+        assert state is gc_on
+
+
+# -- the transport -------------------------------------------------------------------------------
+
+
+def keep_alive(first: bytes, then: Callable[[socket.socket], None]) -> Script:
+    """Answer the first request on a connection with `first`, keep it open, run `then` for the
+    second request on the same connection."""
+
+    def script(sock: socket.socket, head: bytes) -> None:
+        sock.sendall(first)
+        rest = b""
+        while b"\r\n\r\n" not in rest:
+            data = sock.recv(4096)
+            if not data:
+                return
+            rest += data
+        then(sock)
+
+    return script
+
+
+class TestTransport:
+    def test_reused_connection_is_bounded_too(self, raw):
+        """The page request reuses robots.txt's kept-alive connection, and trickles its status
+        line: the deadline holds on a pooled connection as on a new one."""
+        robots = b"User-agent: *\nAllow: /\n"
+        raw.script = keep_alive(
+            STATUS_LINE
+            + b"Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(robots)
+            + robots,
+            lambda sock: dribble(sock, STATUS_LINE + HEADERS + b"hello"),
+        )
+        result = fetcher(timeout=(2.0, 2.0), deadline=1.0).fetch(raw.url("/page"))
+        assert (result.error, len(raw.heads)) == (FetchErrorKind.TIMEOUT, 1)  # one connection
+
+    def test_through_a_proxy(self, raw, monkeypatch):
+        """Through an http proxy the user chose (on 127.0.0.1), private addresses refused: the
+        proxy is not address-checked, the target's name is (a fake resolver makes it public), and
+        the deadline holds on the proxy connection."""
+        fake_dns(monkeypatch, {"far.test": ["93.184.215.14"]})  # never connected to: the proxy is
+        raw.script = lambda sock, head: dribble(sock, STATUS_LINE + HEADERS + b"hello")
+        session = requests.Session()
+        session.proxies = {"http": raw.url()}
+        session.trust_env = False
+        result = Fetcher(
+            session=session, respect_robots=False, per_host_delay=0, retries=0, deadline=1.0
+        ).fetch("http://far.test/page")
+        assert result.error is FetchErrorKind.TIMEOUT
+        assert raw.heads[0].startswith(b"GET http://far.test/page HTTP/1.1")
+
+    def test_own_adapters_are_kept(self):
+        """An adapter of its own class that the session's owner mounted is used as it is;
+        requests' own adapters are replaced by the fetcher's, their settings carried over."""
+
+        class Mine(requests.adapters.HTTPAdapter):
+            pass
+
+        session = requests.Session()
+        mine = Mine()
+        session.mount("https://", mine)
+        session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=3, max_retries=2))
+        Fetcher(session=session)
+        replaced = session.adapters["http://"]
+        assert session.adapters["https://"] is mine
+        assert (type(replaced).__name__, replaced._pool_maxsize, replaced.max_retries.total) == (
+            "FetchAdapter",
+            3,
+            2,
+        )
+
+    def test_adapter_outside_a_fetch(self, server):
+        """The fetcher's adapter, used by other code on the session, behaves as requests' own."""
+        server.routes["*", "/p"] = page("p")
+        session = Fetcher().session
+        assert session.get(server.url("/p"), timeout=5).text == "p"
+
+
+class TestExchange:
+    def test_fire_shuts_watched_connections(self):
+        """When the deadline passes, a read blocked on a watched socket returns at once."""
+        from backlinkkit._transport import Exchange
+
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            exchange = Exchange(time.monotonic() + 60, allow_private=False)
+            exchange.watch(ours)
+            exchange.fire()
+            assert (exchange.fired, ours.recv(10)) == (True, b"")
+            exchange.close()
+
+    def test_watch_after_fire_shuts_at_once(self):
+        """A socket watched after the deadline passed is shut at once."""
+        from backlinkkit._transport import Exchange
+
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            exchange = Exchange(time.monotonic(), allow_private=False)
+            exchange.fire()
+            exchange.watch(ours)
+            assert ours.recv(10) == b""
+            exchange.close()
+
+    def test_closed_exchange_touches_nothing(self):
+        """After the exchange is over, watching or firing leaves sockets alone, and a closed
+        socket is simply not watched."""
+        from backlinkkit._transport import Exchange
+
+        ours, theirs = socket.socketpair()
+        closed = socket.socket()
+        closed.close()
+        with ours, theirs:
+            exchange = Exchange(time.monotonic() + 60, allow_private=False)
+            exchange.watch(closed)
+            exchange.close()
+            exchange.watch(ours)
+            exchange.fire()
+            theirs.sendall(b"x")
+            assert (exchange.fired, ours.recv(10)) == (False, b"x")

@@ -7,12 +7,19 @@ These values hold no reference to requests, so they can be made, stored and comp
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping
 
 import attrs
 
-from ._headers import Headers, to_headers
+from ._headers import Headers, split_values, to_headers
 
-__all__ = ["FetchErrorKind", "FetchResult", "RedirectHop"]
+__all__ = ["FetchErrorKind", "FetchResult", "RedirectHop", "media_type"]
+
+_STATE_VERSION = 1
+# A token (RFC 9110, 5.6.2): what a MIME type's type and subtype are made of.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HTTP_WHITESPACE = " \t\r\n"
 
 
 class FetchErrorKind(enum.Enum):
@@ -60,6 +67,16 @@ class RedirectHop:
     status: int
     location: str
 
+    def __getstate__(self) -> dict[str, object]:
+        return {"version": _STATE_VERSION, "hop": [self.url, self.status, self.location]}
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        _check_version(state, "RedirectHop")
+        hop = state["hop"]
+        if not isinstance(hop, list) or len(hop) != 3:
+            raise TypeError(f"cannot load a RedirectHop from {hop!r}")
+        _fill(self, RedirectHop(str(hop[0]), int(hop[1]), str(hop[2])))
+
 
 @attrs.frozen
 class FetchResult:
@@ -106,8 +123,74 @@ class FetchResult:
 
     @property
     def content_type(self) -> str | None:
-        """The media type of the body, lower-cased, without parameters (`text/html`), or None."""
+        """The media type of the body, lower-cased, without parameters (`text/html`), or None.
+
+        Read as browsers do (`media_type`): of several values, the last valid one counts.
+        """
         value = self.headers.get("content-type")
-        if value is None:
-            return None
-        return value.split(";", 1)[0].strip().lower() or None
+        return None if value is None else media_type(value)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "version": _STATE_VERSION,
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "headers": [[name, value] for name, value in self.headers.items()],
+            "body": self.body,
+            "elapsed": self.elapsed,
+            "redirects": [[hop.url, hop.status, hop.location] for hop in self.redirects],
+            "error": None if self.error is None else self.error.value,
+            "message": self.message,
+        }
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        _check_version(state, "FetchResult")
+        error = state["error"]
+        _fill(
+            self,
+            FetchResult(
+                url=state["url"],  # type: ignore[arg-type]
+                final_url=state["final_url"],  # type: ignore[arg-type]
+                status=state["status"],  # type: ignore[arg-type]
+                headers=[(name, value) for name, value in state["headers"]],  # type: ignore[attr-defined]
+                body=state["body"],  # type: ignore[arg-type]
+                elapsed=state["elapsed"],  # type: ignore[arg-type]
+                redirects=tuple(RedirectHop(*hop) for hop in state["redirects"]),  # type: ignore[attr-defined]
+                error=None if error is None else FetchErrorKind(error),
+                message=state["message"],  # type: ignore[arg-type]
+            ),
+        )
+
+
+def _check_version(state: Mapping[str, object], name: str) -> None:
+    version = state.get("version")
+    if version != _STATE_VERSION:
+        raise TypeError(f"cannot load a {name} pickled with state version {version!r}")
+
+
+def _fill(blank: attrs.AttrsInstance, made: attrs.AttrsInstance) -> None:
+    """Fill a frozen instance being unpickled from one made by __init__ (its converters run)."""
+    for field in attrs.fields(type(made)):
+        object.__setattr__(blank, field.name, getattr(made, field.name))
+
+
+def media_type(value: str) -> str | None:
+    r"""The essence (`type/subtype`, lower-cased) of a `Content-Type` value, or None.
+
+    WHATWG Fetch, "extract a MIME type": a repeated field, or one with several comma-separated
+    values, counts by its last valid MIME type; `*/*` and values that are no MIME type at all
+    are skipped.
+
+    >>> media_type("text/html; charset=utf-8"), media_type("text/plain, text/html;x=\"a,b\"")
+    ('text/html', 'text/html')
+    >>> media_type("nonsense") is None
+    True
+    """
+    found = None
+    for part in split_values(value):
+        essence = part.split(";", 1)[0].strip(_HTTP_WHITESPACE)
+        kind, slash, subtype = essence.partition("/")
+        if slash and _TOKEN.fullmatch(kind) and _TOKEN.fullmatch(subtype) and essence != "*/*":
+            found = essence.lower()
+    return found

@@ -7,6 +7,7 @@ parsing happen in `backlinkkit.fetch`, so everything here works (and is tested) 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 import attrs
 
@@ -16,6 +17,8 @@ from ._links import Link, PageLinks, Robots
 from ._urls import SuffixList, hostname, join_url, normalize_host
 
 __all__ = ["LinkCheck", "LinkStatus", "Target", "check_page", "check_response"]
+
+_STATE_VERSION = 1
 
 # Statuses that say the page is gone for good, or is simply not there (RFC 9110, 15.5.5 and
 # 15.5.11); search engines drop such pages, and every link on them with them.
@@ -146,6 +149,42 @@ class LinkCheck:
     def anchors(self) -> tuple[str, ...]:
         """The anchor text of each link to the target, in document order."""
         return tuple(link.anchor for link in self.links)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Versioned plain data; the links and robots directives pickle as their own classes do.
+        return {
+            "version": _STATE_VERSION,
+            "source_url": self.source_url,
+            "target": self.target,
+            "status": self.status.value,
+            "links": list(self.links),
+            "final_url": self.final_url,
+            "http_status": self.http_status,
+            "redirects": [[hop.url, hop.status, hop.location] for hop in self.redirects],
+            "robots": self.robots,
+            "error": None if self.error is None else self.error.value,
+            "message": self.message,
+        }
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        version = state.get("version")
+        if version != _STATE_VERSION:
+            raise TypeError(f"cannot load a LinkCheck pickled with state version {version!r}")
+        error = state["error"]
+        made = LinkCheck(
+            state["source_url"],  # type: ignore[arg-type]
+            state["target"],  # type: ignore[arg-type]
+            LinkStatus(state["status"]),
+            links=tuple(state["links"]),  # type: ignore[arg-type]
+            final_url=state["final_url"],  # type: ignore[arg-type]
+            http_status=state["http_status"],  # type: ignore[arg-type]
+            redirects=tuple(RedirectHop(*hop) for hop in state["redirects"]),  # type: ignore[attr-defined]
+            robots=state["robots"],  # type: ignore[arg-type]
+            error=None if error is None else FetchErrorKind(error),
+            message=state["message"],  # type: ignore[arg-type]
+        )
+        for field in attrs.fields(LinkCheck):
+            object.__setattr__(self, field.name, getattr(made, field.name))
 
 
 def _site(url: str) -> str | None:

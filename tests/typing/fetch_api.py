@@ -12,9 +12,11 @@ from backlinkkit import (
     Fetcher,
     FetchErrorKind,
     FetchResult,
+    Headers,
     LinkCheck,
     LinkStatus,
     RedirectHop,
+    SettingsError,
     verify_backlink,
     verify_backlinks,
 )
@@ -36,7 +38,16 @@ status: int | None = result.status
 body: bytes = result.body
 hops: tuple[RedirectHop, ...] = result.redirects
 kind: FetchErrorKind | None = result.error
-content_type: str | None = result.headers.get("Content-Type")
+headers: Headers = result.headers
+content_type: str | None = headers.get("Content-Type")
+media_type: str | None = result.content_type
+made = FetchResult(url="https://example.com/", headers=Headers([("X-Robots-Tag", "noindex")]))
+from_mapping = FetchResult(url="https://example.com/", headers={"Content-Type": "text/html"})
+
+try:
+    Fetcher(deadline=0)
+except SettingsError as error:
+    bad_setting: ValueError = error
 
 check: LinkCheck = verify_backlink("https://blog.example/", "example.com", fetcher=fetcher)
 live: bool = check.status is LinkStatus.LIVE
