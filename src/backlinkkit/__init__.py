@@ -22,6 +22,7 @@ from ._disavow import (
 )
 from ._disavow_rules import DisavowLineKind, DisavowProblem, DisavowProblemCode
 from ._errors import (
+    ArgumentTypeError,
     BacklinkkitError,
     DisavowError,
     DisavowLimitError,
@@ -30,6 +31,7 @@ from ._errors import (
     InvalidURLError,
     MissingDependencyError,
     ProfileMergeError,
+    SettingsError,
     SuffixListError,
 )
 from ._export_headers import ExportFormat
@@ -65,6 +67,7 @@ __all__ = [
     "AnchorClassifier",
     "AnchorDiversity",
     "AnchorRule",
+    "ArgumentTypeError",
     "Backlink",
     "BacklinkkitError",
     "CandidateReason",
@@ -105,6 +108,7 @@ __all__ = [
     "RejectedRow",
     "Robots",
     "Section",
+    "SettingsError",
     "Severity",
     "SuffixList",
     "SuffixListError",
