@@ -472,23 +472,36 @@ class _Keyword:
 _FEW = 8
 
 
+@attrs.frozen
+class _KeywordWord:
+    """A keyword word, for rule 7: the keywords that have it, and what counting them needs."""
+
+    positions: tuple[int, ...]  # the keywords that have the word, ascending
+    position_set: frozenset[int]  # the same, to ask about one
+    first_single: int  # the first of them that needs only one shared word (len(keywords): none)
+
+    @classmethod
+    def of(cls, positions: list[int], needs: list[int]) -> _KeywordWord:
+        return cls(
+            positions=tuple(positions),
+            position_set=frozenset(positions),
+            first_single=next((p for p in positions if needs[p] == 1), len(needs)),
+        )
+
+
 class _WordsInside:
     """Which of some words, written in scripts without spaces, occur inside a text.
 
-    A few words are looked for one by one; many through their prefixes, from each position of
-    the text's runs of such scripts, so the cost is the runs' length times the longest word,
-    whatever the number of words.
+    A few words are looked for one by one; many through the text's pieces of their lengths, in
+    its runs of such scripts, so the cost is the runs' length times the number of distinct word
+    lengths, whatever the number of words.
     """
 
-    __slots__ = ("_prefixes", "_words")
+    __slots__ = ("_lengths", "_words")
 
     def __init__(self, words: Iterable[str]) -> None:
         self._words = frozenset(words)
-        self._prefixes = (
-            frozenset(word[:end] for word in self._words for end in range(1, len(word)))
-            if len(self._words) > _FEW
-            else frozenset()
-        )
+        self._lengths = sorted({len(word) for word in self._words})
 
     def __bool__(self) -> bool:
         return bool(self._words)
@@ -497,16 +510,14 @@ class _WordsInside:
         words = self._words
         if len(words) <= _FEW:
             return {word for word in words if word in text}
-        prefixes = self._prefixes
-        found = set()
+        found: set[str] = set()
         for run in _UNSPACED_RUNS(text):
-            for start in range(len(run)):
-                for end in range(start + 1, len(run) + 1):
-                    piece = run[start:end]
-                    if piece in words:
-                        found.add(piece)
-                    if piece not in prefixes:
-                        break
+            for length in self._lengths:
+                if length > len(run):
+                    break
+                found |= words.intersection(
+                    [run[i : i + length] for i in range(len(run) - length + 1)]
+                )
         return found
 
 
@@ -766,15 +777,15 @@ class AnchorClassifier:
         "_exact_all",
         "_generic",
         "_generic_arg",
+        "_keyword_words",
         "_keywords",
         "_needs",
         "_psl",
         "_results",
+        "_spaced_words",
         "_suffix_list_arg",
-        "_unspaced_index",
         "_unspaced_words",
         "_user_brands",
-        "_word_index",
         "brands",
         "domain",
         "generic_phrases",
@@ -844,11 +855,13 @@ class AnchorClassifier:
             for word, unspaced in keyword.checks:
                 index = unspaced_index if unspaced else word_index
                 index.setdefault(word, []).append(position)
-        self._word_index = {word: tuple(positions) for word, positions in word_index.items()}
-        self._unspaced_index = {
-            word: tuple(positions) for word, positions in unspaced_index.items()
-        }
+        self._spaced_words = frozenset(word_index)
         self._unspaced_words = _WordsInside(unspaced_index)
+        needs = [keyword.need for keyword in keyword_entries]
+        self._keyword_words = {
+            word: _KeywordWord.of(positions, needs)
+            for word, positions in (word_index | unspaced_index).items()
+        }
         self._needs = tuple(keyword.need for keyword in keyword_entries)
 
         phrases = (
@@ -1091,31 +1104,32 @@ class AnchorClassifier:
 
     def _partial_keyword(self, tokens: list[str], folded: list[str]) -> str | None:
         """Rule 7's test: the first keyword sharing at least half (rounded up) of its words."""
-        index = self._word_index
-        shared: list[tuple[int, ...]] = []
-        for word in set(folded):
-            positions = index.get(word)
-            if positions is not None:
-                shared.append(positions)
+        spaced = self._spaced_words
+        shared = [word for word in set(folded) if word in spaced]
         if self._unspaced_words:
             text = " ".join(tokens)
             if not text.isascii():
-                unspaced_index = self._unspaced_index
-                shared += [unspaced_index[word] for word in self._unspaced_words.found_in(text)]
+                shared += self._unspaced_words.found_in(text)
         if not shared:
             return None
-        # The first keyword (lowest position) whose count of shared words reaches its need. Each
-        # list ascends, so a list is read only up to the best position found so far.
-        needs = self._needs
-        best = len(needs)
-        counts: dict[int, int] = {}
-        for positions in shared:
-            for position in positions:
-                if position >= best:
-                    break
-                count = counts.get(position, 0) + 1
-                if count >= needs[position]:
+        # The first keyword (lowest position) whose count of shared words reaches its need. One
+        # shared word is enough for the keywords that need one: each word knows its first such.
+        needs, words = self._needs, self._keyword_words
+        best = min([words[word].first_single for word in shared])
+        if len(shared) > 1:
+            # A keyword needing two words or more is in the lists of two shared words or more, so
+            # in one that is not the longest: those are counted (each ascends: read up to the best
+            # so far), and the longest is only asked about the positions counted.
+            lists = sorted((words[word] for word in shared), key=lambda w: len(w.positions))
+            counts: dict[int, int] = {}
+            for keyword_word in lists[:-1]:
+                for position in keyword_word.positions:
+                    if position >= best:
+                        break
+                    counts[position] = counts.get(position, 0) + 1
+            longest = lists[-1].position_set
+            for position in sorted(counts):
+                if counts[position] + (position in longest) >= needs[position]:
                     best = position
                     break
-                counts[position] = count
         return self._keywords[best].name if best < len(needs) else None
