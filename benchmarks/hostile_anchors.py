@@ -77,13 +77,19 @@ def _single_anchor_cases(size: int) -> Iterator[tuple[str, str]]:
     yield "mixed European text", _repeat_to("Ünïcödé wörds 😀 ", size)
 
 
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not number:
+            return digits
+
+
 def _anchor_list_cases(size: int) -> Iterator[tuple[str, list[str]]]:
     count = max(1, size // 40)
     # The shortest distinct anchors: each costs a classification of its own (no cache hit).
-    yield (
-        "distinct 4-letter ASCII anchors",
-        [f"{i:04x}"[-4:] + "x"[: i >> 16] for i in range(size // 4)],
-    )
+    yield "distinct 4-letter ASCII anchors", [_base36(i).rjust(4, "a") for i in range(size // 4)]
     yield (
         "distinct 2-letter CJK anchors",
         [chr(0x4E00 + i // 200) + chr(0x4E00 + i % 200) for i in range(size // 6)],

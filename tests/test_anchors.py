@@ -890,6 +890,10 @@ class TestInvisibleCharacters:
         assert (result.category, result.rule) == (plain.category, plain.rule)
 
 
+# Words that are no stop words, no plurals, no generic phrases: rule 7 alone decides.
+VOCABULARY = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+
+
 class TestHostileAnchors:
     def test_long_runs_of_marks_are_cut_at_thirty(self):
         """A run of more than 30 combining marks keeps its first 30 (UAX #15's Stream-Safe bound)."""
@@ -945,6 +949,22 @@ class TestHostileAnchors:
         assert classifier.classify("最好的跑步鞋").keyword == "跑步鞋"
         assert classifier.classify(f"买{words[17]}吧").keyword == words[17]
         assert classifier.classify("没有").category is OTHER
+
+    @given(
+        st.lists(
+            st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=7), min_size=1, max_size=30
+        ),
+        st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=8),
+    )
+    def test_keyword_found_as_the_rules_say(self, keywords, anchor):
+        """The keyword reported is the first exact one, else the first sharing half its words."""
+        classifier = AnchorClassifier("x.example", keywords=[" ".join(k) for k in keywords])
+        shared = set(anchor)
+        exact = [k for k in keywords if k == anchor]
+        partial = [k for k in keywords if len(shared & set(k)) >= (len(set(k)) + 1) // 2]
+        expected = exact[0] if exact else partial[0] if partial else None
+        result = classifier.classify(" ".join(anchor))
+        assert result.keyword == (" ".join(expected) if expected else None)
 
     def test_huge_keyword_list(self):
         """With 20,000 keywords the first one reaching half of its words is still the one reported."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -474,19 +475,46 @@ _FEW = 8
 
 @attrs.frozen
 class _KeywordWord:
-    """A keyword word, for rule 7: the keywords that have it, and what counting them needs."""
+    """A keyword word, for rule 7: how to find the first keyword an anchor with it shares enough of.
 
-    positions: tuple[int, ...]  # the keywords that have the word, ascending
+    Keywords needing one shared word: the first that has this word. Needing two: by the other
+    word they share (`partners`). Needing three or more: counted over these positions.
+    """
+
+    first_single: int  # the first keyword that has it and needs one word (len(keywords): none)
+    partners: dict[str, int]  # for keywords needing two: another word of theirs -> the first
+    positions: tuple[int, ...]  # the keywords needing three or more that have it, ascending
     position_set: frozenset[int]  # the same, to ask about one
-    first_single: int  # the first of them that needs only one shared word (len(keywords): none)
 
-    @classmethod
-    def of(cls, positions: list[int], needs: list[int]) -> _KeywordWord:
-        return cls(
-            positions=tuple(positions),
-            position_set=frozenset(positions),
-            first_single=next((p for p in positions if needs[p] == 1), len(needs)),
+
+def _keyword_words(keywords: list[_Keyword]) -> dict[str, _KeywordWord]:
+    """Rule 7's index of every keyword word (see `_KeywordWord`)."""
+    nothing = len(keywords)
+    first_single: dict[str, int] = {}
+    partners: dict[str, dict[str, int]] = {}
+    counted: dict[str, list[int]] = {}
+    for position, keyword in enumerate(keywords):
+        words = [word for word, _ in keyword.checks]
+        for word in words:
+            partners.setdefault(word, {})
+            counted.setdefault(word, [])
+            if keyword.need == 1:
+                first_single.setdefault(word, position)
+            elif keyword.need == 2:
+                for other in words:
+                    if other != word:
+                        partners[word].setdefault(other, position)
+            else:
+                counted[word].append(position)
+    return {
+        word: _KeywordWord(
+            first_single=first_single.get(word, nothing),
+            partners=partners[word],
+            positions=tuple(counted[word]),
+            position_set=frozenset(counted[word]),
         )
+        for word in partners
+    }
 
 
 class _WordsInside:
@@ -694,6 +722,49 @@ def _generic_key(normalized: str) -> str:
     return normalized
 
 
+def _first_paired(shared: list[str], entries: list[_KeywordWord]) -> int:
+    """The first keyword needing two words that has two of `shared` (a large number: none)."""
+    best = sys.maxsize
+    present = set(shared)
+    for entry in entries:
+        partners = entry.partners
+        if not partners:
+            continue
+        # Either side of the pair is cheaper to walk: the word's partners or the shared words.
+        if len(partners) < len(shared):
+            for other, position in partners.items():
+                if position < best and other in present:
+                    best = position
+        else:
+            for other in shared:
+                position = partners.get(other, best)
+                best = min(best, position)
+    return best
+
+
+def _first_counted(entries: list[_KeywordWord], needs: tuple[int, ...], best: int) -> int:
+    """The first keyword needing three words or more that has enough of them, if before `best`.
+
+    Such a keyword is in the lists of three shared words or more, so in one that is not the
+    longest: those are counted (each ascends: read up to `best`), the longest only asked about
+    the positions counted.
+    """
+    lists = sorted((entry for entry in entries if entry.positions), key=lambda e: len(e.positions))
+    if len(lists) < 3:
+        return best
+    counts: dict[int, int] = {}
+    for entry in lists[:-1]:
+        for position in entry.positions:
+            if position >= best:
+                break
+            counts[position] = counts.get(position, 0) + 1
+    longest = lists[-1].position_set
+    for position in sorted(counts):
+        if counts[position] + (position in longest) >= needs[position]:
+            return position
+    return best
+
+
 def _check_many(anchors: object) -> None:
     # A lone string is iterable too, but classifying its letters one by one is never meant.
     if isinstance(anchors, (str, bytes)) or not isinstance(anchors, Iterable):
@@ -857,11 +928,7 @@ class AnchorClassifier:
                 index.setdefault(word, []).append(position)
         self._spaced_words = frozenset(word_index)
         self._unspaced_words = _WordsInside(unspaced_index)
-        needs = [keyword.need for keyword in keyword_entries]
-        self._keyword_words = {
-            word: _KeywordWord.of(positions, needs)
-            for word, positions in (word_index | unspaced_index).items()
-        }
+        self._keyword_words = _keyword_words(keyword_entries)
         self._needs = tuple(keyword.need for keyword in keyword_entries)
 
         phrases = (
@@ -1112,24 +1179,13 @@ class AnchorClassifier:
                 shared += self._unspaced_words.found_in(text)
         if not shared:
             return None
-        # The first keyword (lowest position) whose count of shared words reaches its need. One
-        # shared word is enough for the keywords that need one: each word knows its first such.
+        # The first keyword (lowest position) whose count of shared words reaches its need. Each
+        # shared word knows the first keyword needing one word; a pair of them, the first needing
+        # two; keywords needing more are counted.
         needs, words = self._needs, self._keyword_words
-        best = min([words[word].first_single for word in shared])
+        entries = [words[word] for word in shared]
+        best = min([entry.first_single for entry in entries])
         if len(shared) > 1:
-            # A keyword needing two words or more is in the lists of two shared words or more, so
-            # in one that is not the longest: those are counted (each ascends: read up to the best
-            # so far), and the longest is only asked about the positions counted.
-            lists = sorted((words[word] for word in shared), key=lambda w: len(w.positions))
-            counts: dict[int, int] = {}
-            for keyword_word in lists[:-1]:
-                for position in keyword_word.positions:
-                    if position >= best:
-                        break
-                    counts[position] = counts.get(position, 0) + 1
-            longest = lists[-1].position_set
-            for position in sorted(counts):
-                if counts[position] + (position in longest) >= needs[position]:
-                    best = position
-                    break
+            best = min(best, _first_paired(shared, entries))
+            best = min(best, _first_counted(entries, needs, best))
         return self._keywords[best].name if best < len(needs) else None
