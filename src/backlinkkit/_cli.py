@@ -237,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     {...
     True
     """
+    return int(_run(argv))
+
+
+def _run(argv: Sequence[str] | None) -> int:
     _escaped.clear()
     _escape_unwritable(sys.stdout)
     _escape_unwritable(sys.stderr)
