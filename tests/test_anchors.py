@@ -1137,6 +1137,8 @@ class TestPickles:
         fresh = AnchorClassifier.__new__(AnchorClassifier)
         with pytest.raises(SettingsError, match="state version 99"):
             fresh.__setstate__(state)
+        with pytest.raises(SettingsError, match="state version None"):
+            fresh.__setstate__(("example.com", (), ()))  # not this version's plain data
 
     def test_pickle_of_this_version_loads(self):
         """A classifier pickled by this version (checked in) loads and classifies alike."""

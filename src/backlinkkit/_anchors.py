@@ -473,7 +473,7 @@ class _Keyword:
 _FEW = 8
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)  # holds a dict: compared by identity, never hashed
 class _KeywordWord:
     """A keyword word, for rule 7: how to find the first keyword an anchor with it shares enough of.
 
