@@ -511,10 +511,13 @@ def _keyword_words(keywords: list[_Keyword]) -> dict[str, _KeywordWord]:
             first_single=first_single.get(word, nothing),
             partners=partners[word],
             positions=tuple(counted[word]),
-            position_set=frozenset(counted[word]),
+            position_set=frozenset(counted[word]) if counted[word] else _NO_POSITIONS,
         )
         for word in partners
     }
+
+
+_NO_POSITIONS: frozenset[int] = frozenset()
 
 
 class _WordsInside:
