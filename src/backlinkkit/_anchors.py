@@ -562,7 +562,16 @@ class _BrandFinder:
     they spell the start of some brand, so their number does not multiply the cost.
     """
 
-    __slots__ = ("_inside", "_letters", "_names", "_prefixes", "_ranks", "_starts", "_unspaced")
+    __slots__ = (
+        "_few",
+        "_inside",
+        "_letters",
+        "_names",
+        "_prefixes",
+        "_ranks",
+        "_starts",
+        "_unspaced",
+    )
 
     def __init__(self, brands: Iterable[_Brand]) -> None:
         # Longest first (stable: the order given breaks ties), so a lower rank is a better brand.
@@ -572,6 +581,7 @@ class _BrandFinder:
         self._unspaced = tuple(brand.unspaced for brand in ordered)
         self._ranks = {brand.letters: rank for rank, brand in enumerate(ordered)}
         many = len(ordered) > _FEW
+        self._few = not many
         self._prefixes = frozenset(
             brand.letters[:end]
             for brand in (ordered if many else ())
@@ -585,15 +595,12 @@ class _BrandFinder:
         )
         self._inside = _WordsInside(brand.letters for brand in ordered if brand.unspaced)
 
-    def __bool__(self) -> bool:
-        return bool(self._names)
-
     def find(self, tokens: list[str]) -> tuple[str, list[str]] | None:
-        if len(self._letters) <= _FEW:
+        if self._few:
             joined = "".join(tokens)
-            for rank, letters in enumerate(self._letters):
+            for letters in self._letters:
                 if letters in joined:  # a cheap test first: no more than that for most anchors
-                    found = self._taken_out(rank, tokens)
+                    found = self._taken_out(self._ranks[letters], tokens)
                     if found is not None:
                         return found
             return None
@@ -860,6 +867,7 @@ class AnchorClassifier:
         "_suffix_list_arg",
         "_unspaced_words",
         "_user_brands",
+        "_word_positions",
         "brands",
         "domain",
         "generic_phrases",
@@ -907,7 +915,8 @@ class AnchorClassifier:
         if domain_brand is not None and domain_brand.letters not in brand_entries:
             brand_entries = {domain_brand.letters: domain_brand, **brand_entries}
         self.brands = tuple(brand.name for brand in brand_entries.values())
-        self._brands = _BrandFinder(brand_entries.values())
+        # None when there is nothing to look for: the hot path asks `is None`, no `__bool__`.
+        self._brands = _BrandFinder(brand_entries.values()) if brand_entries else None
 
         keyword_entries = [
             keyword
@@ -930,7 +939,13 @@ class AnchorClassifier:
                 index = unspaced_index if unspaced else word_index
                 index.setdefault(word, []).append(position)
         self._spaced_words = frozenset(word_index)
-        self._unspaced_words = _WordsInside(unspaced_index)
+        self._unspaced_words = _WordsInside(unspaced_index) if unspaced_index else None
+        # With few keywords, counting each one's shared words is the cheapest (and bounded).
+        self._word_positions = (
+            {word: tuple(positions) for word, positions in (word_index | unspaced_index).items()}
+            if len(keyword_entries) <= _FEW
+            else None
+        )
         self._keyword_words = _keyword_words(keyword_entries)
         self._needs = tuple(keyword.need for keyword in keyword_entries)
 
@@ -1104,7 +1119,7 @@ class AnchorClassifier:
         if url_rule is not None:
             return self._result(url_rule)
         has_keywords = bool(self._keywords)
-        found = self._brands.find(tokens) if self._brands else None
+        found = self._brands.find(tokens) if self._brands is not None else None
         if found is not None:
             brand, rest = found
             if rest and has_keywords:
@@ -1176,12 +1191,14 @@ class AnchorClassifier:
         """Rule 7's test: the first keyword sharing at least half (rounded up) of its words."""
         spaced = self._spaced_words
         shared = [word for word in set(folded) if word in spaced]
-        if self._unspaced_words:
+        if self._unspaced_words is not None:
             text = " ".join(tokens)
             if not text.isascii():
                 shared += self._unspaced_words.found_in(text)
         if not shared:
             return None
+        if self._word_positions is not None:
+            return self._few_partial_keyword(shared, self._word_positions)
         # The first keyword (lowest position) whose count of shared words reaches its need. Each
         # shared word knows the first keyword needing one word; a pair of them, the first needing
         # two; keywords needing more are counted.
@@ -1192,3 +1209,16 @@ class AnchorClassifier:
             best = min(best, _first_paired(shared, entries))
             best = min(best, _first_counted(entries, needs, best))
         return self._keywords[best].name if best < len(needs) else None
+
+    def _few_partial_keyword(
+        self, shared: list[str], word_positions: dict[str, tuple[int, ...]]
+    ) -> str | None:
+        """Rule 7's test with few keywords: each keyword's shared words counted, in order."""
+        hits = [0] * len(self._needs)
+        for word in shared:
+            for position in word_positions[word]:
+                hits[position] += 1
+        for position, (count, need) in enumerate(zip(hits, self._needs, strict=True)):
+            if count >= need:
+                return self._keywords[position].name
+        return None
