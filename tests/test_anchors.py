@@ -20,12 +20,22 @@ from backlinkkit import (
     AnchorClass,
     AnchorClassifier,
     AnchorRule,
+    ArgumentTypeError,
+    BacklinkkitError,
     InvalidURLError,
     Link,
     LinkKind,
+    SettingsError,
     normalize_anchor,
 )
-from conftest import CORPUS
+from backlinkkit._anchor_chars import (
+    DEFAULT_IGNORABLE,
+    DOT_AND_COLON_FORMS,
+    LEADING_NON_STARTERS,
+    LONG_EXPANSIONS,
+    VISIBLE_FORMAT,
+)
+from conftest import CORPUS, FIXTURES
 
 EXACT = AnchorCategory.EXACT_MATCH
 PARTIAL = AnchorCategory.PARTIAL_MATCH
@@ -464,7 +474,7 @@ class TestNormalizeAnchor:
             and unicodedata.normalize("NFKC", chr(code)) == chr(code)
             and unicodedata.category(chr(code))[0] in "LNM"
         ]
-        assert kept == ["0xfe0f"]  # the emoji variation selector, a space on purpose
+        assert kept == []  # variation selectors are gone before, with the other invisibles
 
     @given(st.text(max_size=40))
     def test_idempotent(self, text):
@@ -619,8 +629,8 @@ class TestInputs:
         assert off._cache == {}
 
     def test_negative_cache_size_refused(self):
-        """A negative cache size is a mistake, not a setting."""
-        with pytest.raises(ValueError, match="cache_size"):
+        """A negative cache size is a mistake, not a setting: a SettingsError, a ValueError."""
+        with pytest.raises(SettingsError, match="cache_size must be 0 or more, not -1"):
             AnchorClassifier("example.com", cache_size=-1)
 
     def test_long_anchors_not_cached(self):
@@ -630,8 +640,8 @@ class TestInputs:
         assert classifier._cache == {}
 
     def test_anchor_class_invariant(self):
-        """An AnchorClass whose rule gives another category cannot be made."""
-        with pytest.raises(ValueError, match="gives"):
+        """An AnchorClass whose rule gives another category cannot be made: a SettingsError."""
+        with pytest.raises(SettingsError, match="rule no_tokens gives empty, not branded"):
             AnchorClass(category=BRANDED, rule=AnchorRule.NO_TOKENS)
 
 
@@ -769,3 +779,375 @@ class TestCorpus:
         # Without keywords, real pages still hold every category that needs none.
         assert all(counts[c] > 0 for c in (BRANDED, URL, GENERIC, EMPTY, OTHER))
         assert counts[EXACT] == counts[PARTIAL] == counts[COMPOUND] == 0
+
+
+def _code_points(ranges):
+    return {code for low, high in ranges for code in range(low, high + 1)}
+
+
+# The invisible characters of issue 10, and every other default-ignorable one a page may carry.
+INVISIBLES = sorted(map(chr, _code_points(DEFAULT_IGNORABLE) - _code_points([(0xE0080, 0xE0FFF)])))
+# The targets the invisible-character cases classify for.
+GERMAN = AnchorClassifier(
+    "stadt-beispiel.de",
+    brands=["Bürgerbüro", "小米"],
+    keywords=["Bürgerservice", "Personalausweis beantragen", "کتاب‌خانه", "跑步鞋"],
+)
+
+
+class TestInvisibleCharacters:
+    @pytest.mark.parametrize(
+        ("anchor", "category", "matched"),
+        [
+            ("Bür\u00adger\u00adser\u00advice", EXACT, "Bürgerservice"),  # soft hyphens (issue 10)
+            ("BÜR\u00adGER\u00adSER\u00adVICE!", EXACT, "Bürgerservice"),
+            ("Bürger\u200bservice", EXACT, "Bürgerservice"),  # zero-width space
+            ("Bürger\u2060service", EXACT, "Bürgerservice"),  # word joiner
+            ("\ufeffBürgerservice", EXACT, "Bürgerservice"),  # byte order mark
+            ("Bürger\u200dser\u200cvice", EXACT, "Bürgerservice"),  # joiner, non-joiner
+            ("\u200eBürgerservice\u200f", EXACT, "Bürgerservice"),  # bidi marks
+            ("\u2066Bürgerservice\u2069", EXACT, "Bürgerservice"),  # bidi isolates
+            ("Bu\u034f\u0308rgerservice", EXACT, "Bürgerservice"),  # grapheme joiner before a mark
+            ("Personal\u00adausweis be\u00adan\u00adtragen", EXACT, "Personalausweis beantragen"),
+            ("Bürger\u00adbüro", BRANDED, "Bürgerbüro"),
+            ("Bürger\u00adbüro Bür\u00adger\u00adser\u00advice", COMPOUND, "Bürgerservice"),
+            ("کتاب‌خانه", EXACT, "کتاب‌خانه"),  # Persian, with its zero-width non-joiner
+            ("کتابخانه", EXACT, "کتاب‌خانه"),  # the same word typed without it
+            ("小\u200b米", BRANDED, "小米"),
+            ("跑步\ufe0f鞋", EXACT, "跑步鞋"),  # a stray variation selector
+            ("\u00ad\u200b\u2060\ufeff", EMPTY, None),
+            ("👨\u200d👩\u200d👧", EMPTY, None),  # emoji joined by ZWJ stay emoji
+            ("1\ufe0f\u20e3", EMPTY, None),
+            ("1\u200b\ufe0f\u20e3", EMPTY, None),
+            ("\u3164", EMPTY, None),  # Hangul filler, the classic invisible name
+            ("www.\u00adexample.com", URL, None),
+            ("w\u200bww.example.com", URL, None),
+            ("https://\u200bt.co/abc", URL, None),
+            ("example\u00ad.com", URL, None),
+        ],
+    )
+    def test_invisible_characters_vanish(self, anchor, category, matched):
+        """Invisible characters are removed before tokenizing: the anchor reads as a reader sees it."""
+        result = GERMAN.classify(anchor)
+        assert (result.category, result.matched) == (category, matched)
+
+    @pytest.mark.parametrize(
+        ("text", "normalized"),
+        [
+            ("Bür\u00adger\u00adser\u00advice", "burgerservice"),
+            ("click\u200bhere", "clickhere"),
+            ("葛\U000e0100城", "葛城"),  # an ideographic variation sequence stays one word
+            ("\u0600\u0661\u0662", "١٢"),  # a visible format character: a separator, as before
+            ("a\ufffbb", "a b"),  # interlinear annotation controls are visible structure
+        ],
+    )
+    def test_normalize_without_invisibles(self, text, normalized):
+        """normalize_anchor removes the invisible characters, and only those."""
+        assert normalize_anchor(text) == normalized
+
+    def test_keywords_and_brands_too(self):
+        """Brands, keywords and phrases given with invisible characters match anchors without."""
+        classifier = AnchorClassifier(
+            "x.example",
+            brands=["Mc\u00adDonald\u200b's"],
+            keywords=["Bür\u00adger\u00adser\u00advice"],
+            generic_phrases=["click\u2060 here"],
+        )
+        assert classifier.classify("Bürgerservice").category is EXACT
+        assert classifier.classify("McDonalds").category is BRANDED
+        assert classifier.classify("McDonald").category is BRANDED  # the possessive is seen
+        assert classifier.classify("click here").category is GENERIC
+        assert classifier.generic_phrases == frozenset({"click here"})
+
+    @given(
+        st.sampled_from(
+            [a for _, a, _, _ in CASES] + ["Bürgerservice", "Personalausweis", "小米手机"]
+        ),
+        st.lists(st.tuples(st.integers(0, 60), st.sampled_from(INVISIBLES)), max_size=6),
+    )
+    def test_inserting_invisibles_never_changes_the_class(self, anchor, insertions):
+        """Any invisible character, anywhere in an anchor, leaves its class as it was."""
+        spoiled = anchor
+        for position, char in insertions:
+            spoiled = spoiled[:position] + char + spoiled[position:]
+        for target in (TARGETS["shop"], TARGETS["media"], TARGETS["cjk"], GERMAN):
+            assert target.classify(spoiled) == target.classify(anchor)
+
+    @given(
+        st.sampled_from(
+            ["running shoes", "trail running shoes for women", "Bürgerservice", "跑步鞋"]
+        ),
+        st.lists(st.tuples(st.integers(0, 30), st.sampled_from(INVISIBLES)), max_size=4),
+        st.sampled_from(["Running Shoes!", "trail shoes", "Bürgerservice", "最好的跑步鞋", "x"]),
+    )
+    def test_invisibles_in_keywords_never_change_the_category(self, keyword, insertions, anchor):
+        """Any invisible character, anywhere in a keyword, leaves every anchor's category alone."""
+        spoiled = keyword
+        for position, char in insertions:
+            spoiled = spoiled[:position] + char + spoiled[position:]
+        plain = AnchorClassifier("x.example", keywords=[keyword]).classify(anchor)
+        result = AnchorClassifier("x.example", keywords=[spoiled]).classify(anchor)
+        assert (result.category, result.rule) == (plain.category, plain.rule)
+
+
+# Words that are no stop words, no plurals, no generic phrases: rule 7 alone decides.
+VOCABULARY = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+
+
+class TestHostileAnchors:
+    def test_long_runs_of_marks_are_cut_at_thirty(self):
+        """A run of more than 30 combining marks keeps its first 30 (UAX #15's Stream-Safe bound)."""
+        letter, marks = "\u05d0", "\u05b0\u05b4"  # Hebrew: points are kept, not diacritics
+        thirty = unicodedata.normalize("NFC", letter + marks * 15)  # in canonical order
+        assert normalize_anchor(letter + marks * 15) == thirty
+        assert normalize_anchor(letter + marks * 400) == thirty
+        assert normalize_anchor((letter + marks * 400 + " ") * 3) == " ".join([thirty] * 3)
+
+    @pytest.mark.parametrize(
+        ("anchor", "category"),
+        [
+            (
+                "a" + "\u0301\u0316" * 40_000,
+                OTHER,
+            ),  # the issue's 80 KB storm of alternating classes
+            ("".join(c + "\u0301\u0316" * 50 for c in "click here"), GENERIC),  # Zalgo text
+            ("".join(c + "\u0300\u0321" * 40 for c in "Example"), BRANDED),
+            ("\u0f73" * 20_000, EMPTY),  # class 0, but decomposes to marks of classes 129 and 130
+            ("x" + "\U0001d165\U0001d167" * 20_000, OTHER),  # marks beyond U+FFFF
+            ("running shoes " * 5_000, PARTIAL),
+            ("a." * 50_000 + "com", OTHER),  # no host name has 100,000 characters
+            ("ﷺ" * 10_000, EMPTY),  # a formula ligature NFKC would make four words
+            ("x " * 50_000, OTHER),
+        ],
+    )
+    def test_hostile_anchors_get_a_sensible_class(self, anchor, category):
+        """Anchors built to be slow are classified (in linear time: benchmarks/hostile_anchors.py)."""
+        assert TARGETS["shop"].classify(anchor).category is category
+
+    def test_formula_ligatures_are_symbols(self):
+        """U+FDFA and U+FDFB are symbols, as their sibling U+FDFD is: NFKC would make phrases."""
+        assert normalize_anchor("محمد ﷺ") == normalize_anchor("محمد ﷽") == "محمد"
+        assert normalize_anchor("ﷻ") == ""
+
+    @given(
+        st.lists(
+            st.sampled_from(["Acme", "Venture Beat", "小米", "ダウンロード", "shop"]), max_size=5
+        )
+    )
+    def test_many_brands_agree_with_few(self, extra):
+        """With many brands (found through an index) anchors get the classes a few would give."""
+        few = AnchorClassifier("venturebeat.com", brands=extra)
+        decoys = [f"Qzx{i} Brand" for i in range(12)] + [f"鿕鿖{i}" for i in range(12)]
+        many = AnchorClassifier("venturebeat.com", brands=[*extra, *decoys])
+        anchors = [a for _, a, _, _ in CASES] + ["小米官方", "my shop", "Acme's VentureBeat"]
+        assert many.classify_many(anchors) == few.classify_many(anchors)
+
+    def test_many_keywords_written_without_spaces(self):
+        """Many keyword words in scripts without spaces are found inside tokens, as a few are."""
+        words = [chr(0x4E00 + i) + chr(0x4E80 + i) for i in range(40)]
+        classifier = AnchorClassifier("x.example", keywords=[*words, "跑步鞋"])
+        assert classifier.classify("最好的跑步鞋").keyword == "跑步鞋"
+        assert classifier.classify(f"买{words[17]}吧").keyword == words[17]
+        assert classifier.classify("没有").category is OTHER
+
+    @given(
+        st.lists(
+            st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=7), min_size=1, max_size=30
+        ),
+        st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=8),
+    )
+    def test_keyword_found_as_the_rules_say(self, keywords, anchor):
+        """The keyword reported is the first exact one, else the first sharing half its words."""
+        classifier = AnchorClassifier("x.example", keywords=[" ".join(k) for k in keywords])
+        shared = set(anchor)
+        exact = [k for k in keywords if k == anchor]
+        partial = [k for k in keywords if len(shared & set(k)) >= (len(set(k)) + 1) // 2]
+        expected = exact[0] if exact else partial[0] if partial else None
+        result = classifier.classify(" ".join(anchor))
+        assert result.keyword == (" ".join(expected) if expected else None)
+
+    def test_huge_keyword_list(self):
+        """With 20,000 keywords the first one reaching half of its words is still the one reported."""
+        keywords = [f"w{i} w{i + 1} w{i + 2}" for i in range(20_000)]
+        classifier = AnchorClassifier("x.example", keywords=keywords)
+        assert classifier.classify("w7 w9").keyword == "w7 w8 w9"
+        assert classifier.classify("w19999 w20001").keyword == "w19999 w20000 w20001"
+        assert classifier.classify("w5").category is OTHER
+
+
+class TestUnicodeTables:
+    """The character tables are data; these check them against the running Python's Unicode."""
+
+    def test_format_characters_are_ignorable_or_visible(self):
+        """Every format character (Cf) is either removed (ignorable) or a listed visible one."""
+        ignorable, visible = _code_points(DEFAULT_IGNORABLE), _code_points(VISIBLE_FORMAT)
+        format_chars = {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+        assert sorted(map(hex, format_chars - ignorable - visible)) == []
+        assert ignorable.isdisjoint(visible)
+
+    def test_ignorables_are_invisible_kinds(self):
+        """The removed characters are format controls, joiners, selectors, fillers or unassigned."""
+        kinds = {unicodedata.category(chr(c)) for c in _code_points(DEFAULT_IGNORABLE)}
+        assert kinds <= {"Cf", "Cn", "Mn", "Lo"}
+        letters = {
+            c for c in _code_points(DEFAULT_IGNORABLE) if unicodedata.category(chr(c)) == "Lo"
+        }
+        assert all("FILLER" in unicodedata.name(chr(c)) for c in letters)
+
+    def test_non_starters_complete_and_sound(self):
+        """The non-starter table holds every character whose NFKD starts with a combining mark."""
+        table = _code_points(LEADING_NON_STARTERS)
+        actual = {
+            c
+            for c in range(0x110000)
+            if unicodedata.combining(unicodedata.normalize("NFKD", chr(c))[0])
+        }
+        assert sorted(map(hex, actual - table)) == []  # a newer Python: add these
+        # The rest are characters this Python's Unicode does not know yet.
+        assert {unicodedata.category(chr(c)) for c in table - actual} <= {"Cn"}
+
+    def test_dot_and_colon_forms_complete(self):
+        """Every character beyond ASCII whose NFKC holds a `.` or `:` is listed."""
+        table = _code_points(DOT_AND_COLON_FORMS)
+        actual = {
+            c
+            for c in range(0x80, 0x110000)
+            if not 0xD800 <= c < 0xE000
+            and any(p in unicodedata.normalize("NFKC", chr(c)) for p in ".:")
+        }
+        assert actual == table
+
+    def test_long_expansions_complete(self):
+        """Only the listed characters make NFKC text longer than twice their UTF-8."""
+        actual = {
+            c
+            for c in range(0x80, 0x110000)
+            if not 0xD800 <= c < 0xE000
+            and len(unicodedata.normalize("NFKC", chr(c))) > 2 * len(chr(c).encode())
+        }
+        assert actual == _code_points(LONG_EXPANSIONS)
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"domain": 3}, ArgumentTypeError, "domain must be a str"),
+            ({"domain": None}, ArgumentTypeError, "domain must be a str"),
+            ({"domain": b"example.com"}, ArgumentTypeError, "domain must be a str"),
+            ({"brands": 3}, ArgumentTypeError, "brands must be a string or an iterable"),
+            ({"brands": None}, ArgumentTypeError, "brands must be a string or an iterable"),
+            ({"brands": b"acme"}, ArgumentTypeError, "brands must be a string or an iterable"),
+            ({"brands": [1]}, ArgumentTypeError, "brands must be strings, got int: 1"),
+            ({"keywords": [None]}, ArgumentTypeError, "keywords must be strings, got NoneType"),
+            ({"keywords": 2.5}, ArgumentTypeError, "keywords must be a string or an iterable"),
+            ({"generic_phrases": [b"here"]}, ArgumentTypeError, "generic phrases must be strings"),
+            (
+                {"brand_from_domain": "no"},
+                ArgumentTypeError,
+                "brand_from_domain must be True or False",
+            ),
+            (
+                {"brand_from_domain": None},
+                ArgumentTypeError,
+                "brand_from_domain must be True or False",
+            ),
+            ({"suffix_list": "psl.dat"}, ArgumentTypeError, "suffix_list must be a SuffixList"),
+            ({"cache_size": "10"}, ArgumentTypeError, "cache_size must be an int, not str"),
+            ({"cache_size": 1.5}, ArgumentTypeError, "cache_size must be an int, not float"),
+            ({"cache_size": True}, ArgumentTypeError, "cache_size must be an int, not bool"),
+            ({"cache_size": -1}, SettingsError, "cache_size must be 0 or more"),
+            ({"domain": "a b"}, InvalidURLError, "not"),
+        ],
+    )
+    def test_bad_settings(self, kwargs, error, message):
+        """Bad settings raise a backlinkkit error naming the setting, and the matching built-in."""
+        settings = {"domain": "example.com"} | kwargs
+        domain = settings.pop("domain")
+        with pytest.raises(error, match=message) as raised:
+            AnchorClassifier(domain, **settings)
+        assert isinstance(raised.value, BacklinkkitError)
+        assert isinstance(raised.value, TypeError if error is ArgumentTypeError else ValueError)
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (lambda c: c.classify(None), "anchor is None"),
+            (lambda c: c.classify(b"x"), "anchor must be a str or a Link, not bytes"),
+            (lambda c: c.classify_many("Example"), "not str .call classify for one anchor.$"),
+            (lambda c: c.classify_many(None), "iterable of anchors, not NoneType"),
+            (lambda c: c.classify_many([3]), "anchor must be a str or a Link, not int"),
+            (lambda c: normalize_anchor(None), "text must be a str, not NoneType"),
+            (lambda c: AnchorClass(category="empty", rule=AnchorRule.NO_TOKENS), "AnchorCategory"),
+            (lambda c: AnchorClass(category=EMPTY, rule="no_tokens"), "AnchorRule, not str"),
+            (lambda c: AnchorClass(category=BRANDED, rule=AnchorRule.BRAND, brand=3), "brand must"),
+        ],
+    )
+    def test_bad_arguments(self, call, message):
+        """Arguments of the wrong type raise ArgumentTypeError: a BacklinkkitError and a TypeError."""
+        with pytest.raises(ArgumentTypeError, match=message) as raised:
+            call(TARGETS["shop"])
+        assert isinstance(raised.value, BacklinkkitError)
+        assert isinstance(raised.value, TypeError)
+
+
+PICKLE_FIXTURE = FIXTURES / "pickles" / "anchor_classifier_v1.pickle"
+
+
+def _pickled_target():
+    return AnchorClassifier(
+        "https://shop.example.co.uk/",
+        brands=["Example Shop", "小米"],
+        keywords=["running shoes", "Bürgerservice"],
+        generic_phrases=["tap to open", "click here"],
+        cache_size=77,
+    )
+
+
+class TestPickles:
+    @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+    def test_pickle_names_no_private_module(self, protocol):
+        """A pickle names backlinkkit.AnchorClassifier and plain data, never a private module."""
+        data = pickle.dumps(_pickled_target(), protocol=protocol)
+        assert b"backlinkkit._" not in data
+        assert b"_rebuild" not in data
+        assert b"AnchorClassifier" in data
+        copy = pickle.loads(data)
+        assert copy == _pickled_target()
+        anchors = [a for _, a, _, _ in CASES]
+        assert copy.classify_many(anchors) == _pickled_target().classify_many(anchors)
+
+    def test_state_is_versioned_plain_data(self):
+        """The state is the settings as given, with a version."""
+        state = _pickled_target().__getstate__()
+        assert state == {
+            "version": 1,
+            "domain": "example.co.uk",
+            "brands": ["Example Shop", "小米"],
+            "keywords": ["running shoes", "Bürgerservice"],
+            "generic_phrases": ["click here", "tap to open"],
+            "brand_from_domain": True,
+            "suffix_list": None,
+            "cache_size": 77,
+        }
+
+    def test_unknown_version_refused(self):
+        """A state of another version is refused with a SettingsError naming the version."""
+        state = _pickled_target().__getstate__() | {"version": 99}
+        fresh = AnchorClassifier.__new__(AnchorClassifier)
+        with pytest.raises(SettingsError, match="state version 99"):
+            fresh.__setstate__(state)
+        with pytest.raises(SettingsError, match="state version None"):
+            fresh.__setstate__(("example.com", (), ()))  # not this version's plain data
+
+    def test_pickle_of_this_version_loads(self):
+        """A classifier pickled by this version (checked in) loads and classifies alike."""
+        loaded = pickle.loads(PICKLE_FIXTURE.read_bytes())
+        assert loaded == _pickled_target()
+        assert loaded.classify("Bür\u00adger\u00adser\u00advice").category is EXACT
+        assert loaded.classify("Tap to open").category is GENERIC
+
+
+if __name__ == "__main__":  # writes the pickle fixture: python tests/test_anchors.py
+    PICKLE_FIXTURE.parent.mkdir(exist_ok=True)
+    PICKLE_FIXTURE.write_bytes(pickle.dumps(_pickled_target(), protocol=4))

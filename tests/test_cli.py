@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from backlinkkit import extract_links
-from backlinkkit._cli import main
+from backlinkkit import ExtractionError, extract_links
+from backlinkkit._cli import _SUBCOMMANDS, CommandError, Console, ExitStatus, main, subcommand
 from backlinkkit._examples import EXAMPLE_URL, example_page
 
 PAGE_URL = "https://www.example.com/blog/post.html"
@@ -169,12 +172,13 @@ class TestErrors:
         assert status == 1
         assert "not an absolute URL" in err
 
-    @pytest.mark.parametrize("argv", [[], ["links"], ["links", "a.html", "--example"]])
+    @pytest.mark.parametrize(
+        "argv", [[], ["links"], ["links", "a.html", "--example"], ["nope"], ["links", "--bad"]]
+    )
     def test_argparse_errors(self, capsys, argv):
-        """Missing command or source, or both sources, are argparse usage errors (exit 2)."""
-        with pytest.raises(SystemExit) as exit_info:
-            main(argv)
-        assert exit_info.value.code == 2
+        """Missing command or source, both sources, unknown ones: usage errors, exit 2."""
+        assert main(argv) == ExitStatus.USAGE == 2
+        assert "usage: backlinkkit" in capsys.readouterr().err
 
 
 class TestEntryPoints:
@@ -186,3 +190,196 @@ class TestEntryPoints:
             check=True,
         )
         assert json.loads(result.stdout)["url"] == EXAMPLE_URL
+
+
+def backlinkkit(*args: str, shell_tail: str = "", **options) -> subprocess.CompletedProcess:
+    """Run `python -m backlinkkit ARGS` in a real process, through sh for redirections."""
+    quoted = " ".join(f"'{arg}'" for arg in args)
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" -m backlinkkit {quoted} {shell_tail}', sys.executable],
+        capture_output="stdout" not in options,
+        stderr=subprocess.PIPE if "stdout" in options else None,
+        check=False,
+        timeout=120,
+        **options,
+    )
+
+
+def one_line(stderr: bytes) -> str:
+    """The single line a failure writes on standard error (no traceback)."""
+    text = stderr.decode()
+    assert "Traceback" not in text
+    assert text.count("\n") == 1, text
+    return text.strip()
+
+
+@pytest.fixture
+def big_page(tmp_path):
+    """A page with 5,000 links: its output is far larger than a pipe holds."""
+    path = tmp_path / "big.html"
+    path.write_bytes(b"".join(b'<a href="/p%d">link %d</a>' % (i, i) for i in range(5000)))
+    return path
+
+
+class TestStreams:
+    def test_closed_stdin(self):
+        """`-` with standard input closed: one line, exit 2."""
+        result = backlinkkit("links", "-", "--url", PAGE_URL, shell_tail="<&-")
+        assert result.returncode == ExitStatus.USAGE
+        assert (
+            one_line(result.stderr) == "backlinkkit links: cannot read standard input: it is closed"
+        )
+
+    def test_closed_stdout(self):
+        """Standard output closed: one line, exit 4."""
+        result = backlinkkit("links", "--example", shell_tail=">&-")
+        assert result.returncode == ExitStatus.OUTPUT_FAILED
+        assert one_line(result.stderr) == "backlinkkit links: standard output is closed"
+
+    @pytest.mark.parametrize("output", ["--json", "--table"])
+    def test_broken_pipe(self, big_page, output):
+        """A reader that stops early (`| head`): one line, exit 4, whatever was written before."""
+        args = [sys.executable, "-m", "backlinkkit", "links", str(big_page), "--url", PAGE_URL]
+        if output == "--json":
+            args.append("--json")
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout.read(100)
+        process.stdout.close()  # the reader goes away with the pipe full of what follows
+        stderr = process.stderr.read()
+        process.stderr.close()
+        assert process.wait(timeout=120) == ExitStatus.OUTPUT_FAILED
+        assert one_line(stderr) == (
+            "backlinkkit links: standard output was closed by its reader (broken pipe)"
+        )
+
+    def test_pipe_into_head(self, big_page, tmp_path):
+        """The shell's own `| head`: head prints its lines, backlinkkit one line and exit 4."""
+        errors = tmp_path / "errors.txt"
+        script = f'"$0" -m backlinkkit links "{big_page}" --url {PAGE_URL} 2>"{errors}" | head -n 3'
+        result = subprocess.run(
+            ["sh", "-c", script, sys.executable], capture_output=True, check=True
+        )
+        assert result.stdout.decode().splitlines()[0] == f"page       {PAGE_URL}"
+        assert one_line(errors.read_bytes()).endswith("(broken pipe)")
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+    def test_full_disk(self):
+        """/dev/full as standard output: one line, exit 4."""
+        with Path("/dev/full").open("wb") as full:
+            result = backlinkkit("links", "--example", stdout=full)
+        assert result.returncode == ExitStatus.OUTPUT_FAILED
+        assert one_line(result.stderr) == (
+            "backlinkkit links: cannot write standard output: no space left on the device"
+        )
+
+    @pytest.mark.parametrize(("encoding", "name"), [("ascii", "ascii"), ("latin-1", "iso8859-1")])
+    def test_output_encoding_without_the_characters(self, tmp_path, encoding, name):
+        """A non-UTF-8 output encoding: the table escapes what it lacks, says so in one line."""
+        path = tmp_path / "p.html"
+        path.write_bytes('<a href="/">Привет 你好</a>'.encode())
+        result = backlinkkit(
+            "links", str(path), "--url", PAGE_URL, env=os.environ | {"PYTHONIOENCODING": encoding}
+        )
+        assert result.returncode == ExitStatus.OK
+        assert "\\u041f\\u0440" in result.stdout.decode(encoding)
+        assert one_line(result.stderr) == (
+            f"backlinkkit links: the output encoding {name} lacks some characters: they are "
+            "written as backslash escapes (set PYTHONIOENCODING=utf-8 to keep them)"
+        )
+
+    def test_json_in_ascii_is_exact(self, tmp_path):
+        """JSON in an encoding without the characters is ASCII JSON: exact, and no note."""
+        path = tmp_path / "p.html"
+        path.write_bytes('<a href="/">Привет 你好</a>'.encode())
+        result = backlinkkit(
+            "links", str(path), "--url", PAGE_URL, "--json",
+            env=os.environ | {"PYTHONIOENCODING": "ascii"},
+        )  # fmt: skip
+        assert (result.returncode, result.stderr) == (ExitStatus.OK, b"")
+        assert json.loads(result.stdout.decode("ascii"))["links"][0]["text"] == "Привет 你好"
+
+    @pytest.mark.parametrize("source", ["/dev/zero", "-"])
+    def test_endless_input(self, source):
+        """/dev/zero as the page (a file or standard input) is refused at the limit: exit 1."""
+        if not Path("/dev/zero").exists():
+            pytest.skip("no /dev/zero here")
+        result = backlinkkit("links", source, "--url", PAGE_URL, shell_tail="</dev/zero")
+        assert result.returncode == ExitStatus.INPUT_REFUSED
+        name = "standard input" if source == "-" else source
+        assert (
+            one_line(result.stderr) == f"backlinkkit links: {name} is larger than 64 MiB: not read"
+        )
+
+    def test_directory_as_input(self, tmp_path):
+        """A directory is no page: one line, exit 2."""
+        result = backlinkkit("links", str(tmp_path), "--url", PAGE_URL)
+        assert result.returncode == ExitStatus.USAGE
+        assert (
+            one_line(result.stderr) == f"backlinkkit links: cannot read {tmp_path}: Is a directory"
+        )
+
+
+class TestWrapper:
+    def test_help_lists_exit_statuses(self, capsys):
+        """--help (of the command and of each subcommand) documents the exit statuses."""
+        assert main(["--help"]) == 0
+        assert "exit statuses:" in capsys.readouterr().out
+        assert main(["links", "--help"]) == 0
+        out = capsys.readouterr().out
+        assert "4    output failed" in out
+        assert "3    reserved for audit --fail-on" in out
+
+    def test_statuses_are_documented_values(self):
+        """The statuses are the documented numbers, 3 kept for audit --fail-on."""
+        assert {s.name: int(s) for s in ExitStatus} == {
+            "OK": 0, "INPUT_REFUSED": 1, "USAGE": 2, "FINDINGS": 3, "OUTPUT_FAILED": 4,
+            "INTERNAL_ERROR": 70, "INTERRUPTED": 130,
+        }  # fmt: skip
+
+    @pytest.fixture
+    def probe(self, monkeypatch):
+        """A subcommand registered for the test that raises what it is told to."""
+        raised: list[BaseException] = []
+
+        def arguments(parser: argparse.ArgumentParser) -> None:
+            parser.add_argument("source", nargs="?")
+
+        def run(args: argparse.Namespace, console: Console) -> int:
+            if args.source:
+                console.out.write(str(len(console.read(args.source, limit=10))))
+            if raised:
+                raise raised[0]
+            return ExitStatus.OK
+
+        monkeypatch.setitem(_SUBCOMMANDS, "probe", None)
+        subcommand("probe", summary="a probe", description="a probe", arguments=arguments)(run)
+        return raised
+
+    @pytest.mark.parametrize(
+        ("error", "status", "message"),
+        [
+            (CommandError("nothing to do", ExitStatus.FINDINGS), 3, "nothing to do"),
+            (ExtractionError("not a page\nat all"), 1, "not a page at all"),
+            (KeyboardInterrupt(), 130, "interrupted"),
+            (MemoryError(), 1, "out of memory"),
+            (RuntimeError("boom"), 70, "internal error, please report it: RuntimeError: boom"),
+            (BrokenPipeError(32, "Broken pipe"), 4, "closed by its reader (broken pipe)"),
+        ],
+    )
+    def test_every_failure_is_one_line(self, capsys, probe, error, status, message):
+        """Whatever a subcommand raises becomes one line on stderr and its exit status."""
+        probe.append(error)
+        assert main(["probe"]) == status
+        err = capsys.readouterr().err
+        assert err == f"backlinkkit probe: {message}\n" or err.endswith(f"{message}\n")
+        assert err.count("\n") == 1
+
+    def test_subcommands_read_bounded(self, capsys, probe, tmp_path):
+        """Console.read refuses input over the subcommand's limit, naming the file."""
+        small, large = tmp_path / "small", tmp_path / "large"
+        small.write_bytes(b"x" * 10)
+        large.write_bytes(b"x" * 11)
+        assert main(["probe", str(small)]) == 0
+        assert capsys.readouterr().out == "10"
+        assert main(["probe", str(large)]) == ExitStatus.INPUT_REFUSED
+        assert f"{large} is larger than 0 MiB" in capsys.readouterr().err

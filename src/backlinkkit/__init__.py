@@ -22,6 +22,7 @@ from ._disavow import (
 )
 from ._disavow_rules import DisavowLineKind, DisavowProblem, DisavowProblemCode
 from ._errors import (
+    ArgumentTypeError,
     BacklinkkitError,
     DisavowError,
     DisavowLimitError,
@@ -62,6 +63,7 @@ __all__ = [
     "AnchorClassifier",
     "AnchorDiversity",
     "AnchorRule",
+    "ArgumentTypeError",
     "Backlink",
     "BacklinkkitError",
     "CandidateReason",

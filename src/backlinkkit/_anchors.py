@@ -1,13 +1,16 @@
 """Anchor-text categories: `AnchorClassifier` sorts a target's backlink anchors, rule by rule.
 
 The rules are those of ../shared/reference/anchor-categories.md, documented with examples in
-docs/anchors.md: a normalization (NFKC, casefold, diacritics, apostrophes, punctuation), light
-plural folding and stop words for keywords, then eight rules tried in order (EMPTY, NAKED_URL,
-EXACT_MATCH, COMPOUND, BRANDED, GENERIC, PARTIAL_MATCH, OTHER); the first that holds decides.
+docs/anchors.md: a normalization (invisible characters removed, NFKC, casefold, diacritics,
+apostrophes, punctuation), light plural folding and stop words for keywords, then eight rules
+tried in order (EMPTY, NAKED_URL, EXACT_MATCH, COMPOUND, BRANDED, GENERIC, PARTIAL_MATCH, OTHER);
+the first that holds decides.
 
 Classification is a hot path (a profile classifies every backlink), so everything the rules need
 is prepared once in `AnchorClassifier.__init__`, ASCII anchors take a fast path, and results are
-cached by the raw anchor string.
+cached by the raw anchor string. Anchors are written by strangers, so no step costs more than
+linear time in the anchor: runs of combining marks are bounded before Unicode normalization, and
+brands and keywords are found through indexes, not tried one by one.
 """
 
 # ruff: noqa: RUF001, RUF002 - stop words and examples hold other alphabets' letters on purpose
@@ -15,13 +18,21 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from ._errors import InvalidURLError
+from ._anchor_chars import (
+    DEFAULT_IGNORABLE,
+    DOT_AND_COLON_FORMS,
+    LEADING_NON_STARTERS,
+    LONG_EXPANSIONS,
+    MAX_NON_STARTERS,
+)
+from ._errors import ArgumentTypeError, InvalidURLError, SettingsError
 from ._generic_phrases import GENERIC_PHRASES
 from ._links import Link
 from ._urls import SuffixList, normalize_host, registrable_domain
@@ -64,6 +75,8 @@ _MAX_CACHED_LENGTH = 2_000
 _DEFAULT_CACHE_SIZE = 1 << 17
 # Characters whose properties are remembered by the normalizer (the rest are looked up each time).
 _CHAR_TABLE_LIMIT = 1 << 16
+# The version of the plain data an AnchorClassifier pickles to (its settings).
+_STATE_VERSION = 1
 
 
 class AnchorCategory(enum.Enum):
@@ -142,9 +155,27 @@ _RULE_CATEGORY: dict[AnchorRule, AnchorCategory] = {
 }
 
 
-def _rule_gives_category(instance: AnchorClass, _: attrs.Attribute[Any], rule: AnchorRule) -> None:
-    if _RULE_CATEGORY[rule] is not instance.category:
-        raise ValueError(f"rule {rule.value} gives {rule.category.value}, not {instance.category}")
+def _rule_gives_category(instance: AnchorClass, _: attrs.Attribute[Any], rule: object) -> None:
+    category = instance.category
+    if not isinstance(category, AnchorCategory):
+        raise ArgumentTypeError(
+            f"AnchorClass category must be an AnchorCategory, not {type(category).__name__}"
+        )
+    if not isinstance(rule, AnchorRule):
+        raise ArgumentTypeError(
+            f"AnchorClass rule must be an AnchorRule, not {type(rule).__name__}"
+        )
+    if _RULE_CATEGORY[rule] is not category:
+        raise SettingsError(
+            f"AnchorClass rule {rule.value} gives {rule.category.value}, not {category.value}"
+        )
+
+
+def _name_or_none(_: AnchorClass, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ArgumentTypeError(
+            f"AnchorClass {attribute.name} must be a str or None, not {type(value).__name__}"
+        )
 
 
 @attrs.frozen
@@ -165,8 +196,8 @@ keyword='running shoes')
 
     category: AnchorCategory
     rule: AnchorRule = attrs.field(validator=_rule_gives_category)
-    brand: str | None = None
-    keyword: str | None = None
+    brand: str | None = attrs.field(default=None, validator=_name_or_none)
+    keyword: str | None = attrs.field(default=None, validator=_name_or_none)
 
     @property
     def matched(self) -> str | None:
@@ -179,6 +210,56 @@ keyword='running shoes')
 
 
 # -- normalization ---------------------------------------------------------------------------
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    # The inside of a regular expression's [...] for code point ranges (none of them ASCII).
+    return "".join(f"{chr(low)}-{chr(high)}" for low, high in ranges)
+
+
+# Invisible characters vanish before anything else (soft hyphen, zero-width space, joiner and
+# non-joiner, word joiner, bidi marks, variation selectors: Unicode's Default_Ignorable_Code_Point),
+# so `Bür\u00adger` reads `Bürger` and `Click\u200bhere` reads `Clickhere`, as a reader sees them.
+_IGNORABLE = re.compile(f"[{_char_class(DEFAULT_IGNORABLE)}]+")
+# Unicode normalization sorts a run of non-starters (combining marks) by insertion: time quadratic
+# in the run's length. Runs longer than UAX #15's Stream-Safe bound (30) keep their first 30.
+# Two expressions: one of the marks below U+10000 (which `re` tests with a bitmap) for text that
+# has no character beyond, and one of all marks (tested range by range: slower) for the rest.
+_BMP_MARKS = _char_class(tuple(r for r in LEADING_NON_STARTERS if r[1] <= 0xFFFF))
+_ALL_MARKS = _char_class(LEADING_NON_STARTERS)
+_LONG_BMP_MARK_RUN = re.compile(f"([{_BMP_MARKS}]{{{MAX_NON_STARTERS}}})[{_BMP_MARKS}]+")
+_LONG_MARK_RUN = re.compile(f"([{_ALL_MARKS}]{{{MAX_NON_STARTERS}}})[{_ALL_MARKS}]+")
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]").search
+# NFKC makes at most 2 characters of a byte, but for two ligatures that are whole formulas: they
+# become spaces first, so that an anchor's normalized text stays proportional to its size.
+_LONG_EXPANSION = re.compile(f"[{_char_class(LONG_EXPANSIONS)}]")
+# Most anchors hold neither: one search tells, cheaper than two.
+_IGNORABLE_OR_LONG_EXPANSION = re.compile(
+    f"[{_char_class(DEFAULT_IGNORABLE)}{_char_class(LONG_EXPANSIONS)}]"
+)
+
+
+def _prepared(text: str) -> str:
+    """`text` as the rules read it: invisible characters gone, its work bounded for NFKC.
+
+    Runs of combining marks longer than 30 are cut to 30, and the two ligatures NFKC would make
+    18 and 8 characters of are spaces: normalization then costs time linear in the text's length.
+    """
+    if text.isascii():
+        return text
+    # Each pass searches first: most anchors need none, and a search costs less than a sub.
+    if _IGNORABLE_OR_LONG_EXPANSION.search(text):
+        text = _LONG_EXPANSION.sub(" ", _IGNORABLE.sub("", text))
+    if len(text) > MAX_NON_STARTERS:
+        long_run = _LONG_MARK_RUN if _BEYOND_BMP(text) else _LONG_BMP_MARK_RUN
+        if long_run.search(text):
+            text = long_run.sub(_first_group, text)
+    return text
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match[1]
+
 
 # Apostrophe look-alikes, made plain `'` before NFKC (which would turn the acute accent into a
 # space and a combining mark).
@@ -193,8 +274,6 @@ _ASCII = str.maketrans(
 # Diacritics: the four Combining Diacritical Marks blocks. Other combining marks are kept, since
 # in their scripts they are part of the letter (Devanagari vowel signs, Japanese voicing marks).
 _DIACRITIC_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
-# Variation selectors (emoji presentation) are symbols' companions, not letters' marks.
-_SELECTOR_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar) and Hangul,
 # whose words carry attached particles: a run of these letters is one token, and a brand's or
@@ -205,24 +284,23 @@ _UNSPACED = (
     "\U00020000-\U0003134f"
 )
 _HAS_UNSPACED = re.compile(f"[{_UNSPACED}]").search
+_UNSPACED_RUNS = re.compile(f"[{_UNSPACED}]+").findall
 _SCRIPT_BOUNDARY = re.compile(
     f"(?<=[{_UNSPACED}])(?=[^{_UNSPACED}\\s])|(?<=[^{_UNSPACED}\\s])(?=[{_UNSPACED}])"
 ).sub
 _SPACE_IN_UNSPACED = re.compile(f"(?<=[{_UNSPACED}]) (?=[{_UNSPACED}])").sub
-_DIACRITICS = re.compile(
-    "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _DIACRITIC_RANGES) + "]"
-).sub
+_DIACRITICS = re.compile(f"[{_char_class(_DIACRITIC_RANGES)}]").sub
 # Blocks that hold punctuation and symbols only (once NFKC has run), made spaces in one pass so
 # that most European text is plain ASCII after it and takes the ASCII table: Latin-1 signs,
 # General Punctuation, currency, arrows to dingbats (less enclosed and dingbat digits), CJK
-# `、。〃` and brackets, variation selector 16, emoji and pictographs (less enclosed digits).
+# `、。〃` and brackets, emoji and pictographs (less enclosed digits).
 _PLAIN_SYMBOLS = re.compile(
     "[\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u20a0-\u20cf\u2190-\u245f\u2500-\u2775\u2794-\u27bf"
-    "\u2b00-\u2bff\u3000-\u3003\u3008-\u3011\ufe0f\U0001f000-\U0001f0ff"
+    "\u2b00-\u2bff\u3000-\u3003\u3008-\u3011\U0001f000-\U0001f0ff"
     "\U0001f110-\U0001faff]+"
 ).sub
-# Keycap emoji (`1️⃣`): a digit, `#` or `*`, maybe a variation selector, and U+20E3. Emoji, not words.
-_KEYCAP = re.compile("[0-9#*]\ufe0f?\u20e3").sub
+# Keycap emoji (`1️⃣`): a digit, `#` or `*`, and U+20E3 (the variation selector between is gone).
+_KEYCAP = re.compile("[0-9#*]\u20e3").sub
 _IN_WORD_APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W_])").sub
 # French and Italian elide articles, pronouns and prepositions into the next word (`l'hôtel`,
 # `qu'il`, `dell'albergo`): those are words of their own, so the apostrophe after them separates
@@ -255,8 +333,6 @@ class _CharTable(dict[int, "int | str | None"]):
             value = None
         elif chr(code) in _APOSTROPHES:  # NFKC makes some: U+0149 is U+02BC and `n`
             value = "'"
-        elif _in_ranges(code, _SELECTOR_RANGES):
-            value = " "
         else:
             value = code if unicodedata.category(chr(code))[0] in "LNM" else " "
         # Bounded: adversarial text cannot grow it past the limit (lookups still work after).
@@ -268,20 +344,18 @@ class _CharTable(dict[int, "int | str | None"]):
 _CHARS = _CharTable({c: c if chr(c).isalnum() else " " for c in range(128)} | {ord("'"): "'"})
 
 
-def _without_orphan_marks(tokens: list[str]) -> list[str]:
-    # A combining mark whose base was a symbol (now a space) belongs to no word.
-    kept = []
-    for token in tokens:
-        start = 0
-        while start < len(token) and unicodedata.category(token[start])[0] == "M":
-            start += 1
-        if start < len(token):
-            kept.append(token[start:])
-    return kept
+# A combining mark whose base was a symbol (now a space) belongs to no word. After `_CHARS`, the
+# characters that are neither word characters nor spaces are the marks (`'` is gone by then).
+_ORPHAN_MARKS = re.compile(r"(?<!\S)[^\w\s]+").sub
 
 
 def _tokens(text: str) -> list[str]:
-    """The normalized tokens of `text` (normalization steps 1 to 3)."""
+    """The normalized tokens of `text` (normalization steps 0 to 3)."""
+    return _tokens_of_prepared(_prepared(text))
+
+
+def _tokens_of_prepared(text: str) -> list[str]:
+    """The normalized tokens of a text made `_prepared` (normalization steps 1 to 3)."""
     if text.isascii():
         norm = text.lower().translate(_ASCII)
     else:
@@ -300,7 +374,7 @@ def _tokens(text: str) -> list[str]:
                 norm = _SCRIPT_BOUNDARY(" ", norm)
             if "'" in norm:
                 norm = _split_apostrophes(norm)
-            return _without_orphan_marks(norm.split())
+            return _ORPHAN_MARKS("", norm).split()
     if "'" in norm:
         norm = _split_apostrophes(norm)
     return norm.split()
@@ -309,10 +383,11 @@ def _tokens(text: str) -> list[str]:
 def normalize_anchor(text: str) -> str:
     """Normalize an anchor text for matching, as the classifier does; tokens joined by a space.
 
-    NFKC, casefold, diacritics removed, apostrophes inside words removed, any other punctuation or
-    symbol a space, spaces collapsed. A run of a script written without spaces (Chinese,
-    Japanese, Thai) or of Hangul is one token, set apart from neighbouring letters of other
-    scripts.
+    Invisible characters removed (soft hyphens, zero-width joiners and spaces, bidi marks,
+    variation selectors), runs of more than 30 combining marks cut to 30, then NFKC, casefold,
+    diacritics removed, apostrophes inside words removed, any other punctuation or symbol a
+    space, spaces collapsed. A run of a script written without spaces (Chinese, Japanese, Thai)
+    or of Hangul is one token, set apart from neighbouring letters of other scripts.
 
     Args:
         text: an anchor text.
@@ -320,13 +395,20 @@ def normalize_anchor(text: str) -> str:
     Returns:
         The normalized text; empty when nothing but punctuation, symbols or emoji was there.
 
+    Raises:
+        ArgumentTypeError: `text` is not a string; also a `TypeError`.
+
     >>> normalize_anchor("  Café—McDonald’s: ½ PRICE!! ")
     'cafe mcdonalds 1 2 price'
+    >>> normalize_anchor("Bür\u00adger\u00adser\u00advice")
+    'burgerservice'
     >>> normalize_anchor("iPhone手机")
     'iphone 手机'
     >>> normalize_anchor("👍 !!")
     ''
     """
+    if not isinstance(text, str):
+        raise ArgumentTypeError(f"text must be a str, not {type(text).__name__}")
     return " ".join(_tokens(text))
 
 
@@ -351,6 +433,11 @@ _STOP_WORDS: frozenset[str] = frozenset(
 
 
 # -- naked URLs ------------------------------------------------------------------------------
+
+_HAS_DOT_OR_COLON = re.compile(f"[.:{_char_class(DOT_AND_COLON_FORMS)}]").search
+# RFC 1035: a host name (dots included) has at most 253 characters; longer words are no hosts.
+_MAX_HOST_LENGTH = 253
+_HOST_END = re.compile(r"[:/?#]").search
 
 # A URL with a scheme, one word: `https://t.co/abc`, `ftp://files.example.org`.
 _SCHEME_URL = re.compile(r"[a-z][a-z0-9+.\-]*://[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
@@ -381,12 +468,216 @@ class _Keyword:
     stop_only: bool  # the keyword is all stop words: its content tokens are all its tokens
 
 
-def _as_names(values: str | Iterable[str], what: str) -> tuple[str, ...]:
+# Up to this many brands, or keyword words written without spaces, looking for each in the text
+# is cheaper than walking the text through an index of them all.
+_FEW = 8
+
+
+@attrs.frozen(eq=False)  # holds a dict: compared by identity, never hashed
+class _KeywordWord:
+    """A keyword word, for rule 7: how to find the first keyword an anchor with it shares enough of.
+
+    Keywords needing one shared word: the first that has this word. Needing two: by the other
+    word they share (`partners`). Needing three or more: counted over these positions.
+    """
+
+    first_single: int  # the first keyword that has it and needs one word (len(keywords): none)
+    partners: dict[str, int]  # for keywords needing two: another word of theirs -> the first
+    positions: tuple[int, ...]  # the keywords needing three or more that have it, ascending
+    position_set: frozenset[int]  # the same, to ask about one
+
+
+def _keyword_words(keywords: list[_Keyword]) -> dict[str, _KeywordWord]:
+    """Rule 7's index of every keyword word (see `_KeywordWord`)."""
+    nothing = len(keywords)
+    first_single: dict[str, int] = {}
+    partners: dict[str, dict[str, int]] = {}
+    counted: dict[str, list[int]] = {}
+    for position, keyword in enumerate(keywords):
+        words = [word for word, _ in keyword.checks]
+        for word in words:
+            partners.setdefault(word, {})
+            counted.setdefault(word, [])
+            if keyword.need == 1:
+                first_single.setdefault(word, position)
+            elif keyword.need == 2:
+                for other in words:
+                    if other != word:
+                        partners[word].setdefault(other, position)
+            else:
+                counted[word].append(position)
+    return {
+        word: _KeywordWord(
+            first_single=first_single.get(word, nothing),
+            partners=partners[word],
+            positions=tuple(counted[word]),
+            position_set=frozenset(counted[word]) if counted[word] else _NO_POSITIONS,
+        )
+        for word in partners
+    }
+
+
+_NO_POSITIONS: frozenset[int] = frozenset()
+
+
+class _WordsInside:
+    """Which of some words, written in scripts without spaces, occur inside a text.
+
+    A few words are looked for one by one; many through the text's pieces of their lengths, in
+    its runs of such scripts, so the cost is the runs' length times the number of distinct word
+    lengths, whatever the number of words.
+    """
+
+    __slots__ = ("_lengths", "_words")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = frozenset(words)
+        self._lengths = sorted({len(word) for word in self._words})
+
+    def __bool__(self) -> bool:
+        return bool(self._words)
+
+    def found_in(self, text: str) -> set[str]:
+        words = self._words
+        if len(words) <= _FEW:
+            return {word for word in words if word in text}
+        found: set[str] = set()
+        for run in _UNSPACED_RUNS(text):
+            for length in self._lengths:
+                if length > len(run):
+                    break
+                found |= words.intersection(
+                    [run[i : i + length] for i in range(len(run) - length + 1)]
+                )
+        return found
+
+
+class _BrandFinder:
+    """Rule 5's test: the brand an anchor names, and the tokens left once it is taken out.
+
+    The longest brand found is reported (of equal lengths, the first given), at its first place.
+    A brand matches a run of whole tokens spelling its letters (the run's end may carry one
+    possessive `s`); one written without spaces also matches inside a token, which comes first.
+    A few brands are looked for one by one. With many, runs are walked from each token only while
+    they spell the start of some brand, so their number does not multiply the cost.
+    """
+
+    __slots__ = (
+        "_few",
+        "_inside",
+        "_letters",
+        "_names",
+        "_prefixes",
+        "_ranks",
+        "_starts",
+        "_unspaced",
+    )
+
+    def __init__(self, brands: Iterable[_Brand]) -> None:
+        # Longest first (stable: the order given breaks ties), so a lower rank is a better brand.
+        ordered = sorted(brands, key=lambda brand: -len(brand.letters))
+        self._names = tuple(brand.name for brand in ordered)
+        self._letters = tuple(brand.letters for brand in ordered)
+        self._unspaced = tuple(brand.unspaced for brand in ordered)
+        self._ranks = {brand.letters: rank for rank, brand in enumerate(ordered)}
+        many = len(ordered) > _FEW
+        self._few = not many
+        self._prefixes = frozenset(
+            brand.letters[:end]
+            for brand in (ordered if many else ())
+            for end in range(1, len(brand.letters))
+        )
+        # The tokens a run can start with: a brand's letters, with an `s`, or a start of them.
+        self._starts = (
+            self._prefixes | self._ranks.keys() | {f"{letters}s" for letters in self._ranks}
+            if many
+            else frozenset()
+        )
+        self._inside = _WordsInside(brand.letters for brand in ordered if brand.unspaced)
+
+    def find(self, tokens: list[str]) -> tuple[str, list[str]] | None:
+        if self._few:
+            joined = "".join(tokens)
+            for letters in self._letters:
+                if letters in joined:  # a cheap test first: no more than that for most anchors
+                    found = self._taken_out(self._ranks[letters], tokens)
+                    if found is not None:
+                        return found
+            return None
+        best = self._best_run(tokens)
+        if self._inside:
+            text = " ".join(tokens)
+            if not text.isascii():
+                ranks = self._ranks
+                best = min([best, *(ranks[letters] for letters in self._inside.found_in(text))])
+        return self._taken_out(best, tokens) if best < len(self._letters) else None
+
+    def _best_run(self, tokens: list[str]) -> int:
+        """The best rank of the brands that a run of whole tokens spells (len(brands): none)."""
+        ranks, prefixes, starts = self._ranks, self._prefixes, self._starts
+        best = len(self._letters)
+        if starts.isdisjoint(tokens):  # most anchors: no token starts a brand
+            return best
+        count = len(tokens)
+        for start in [index for index, token in enumerate(tokens) if token in starts]:
+            run = tokens[start]
+            end = start + 1
+            while True:
+                best = min(best, ranks.get(run, best))
+                if run[-1] == "s":
+                    best = min(best, ranks.get(run[:-1], best))
+                if end == count or run not in prefixes:
+                    break
+                run += tokens[end]
+                end += 1
+        return best
+
+    def _taken_out(self, rank: int, tokens: list[str]) -> tuple[str, list[str]] | None:
+        """The brand of `rank` and the tokens without it, at its first place; None if not there."""
+        letters = self._letters[rank]
+        if self._unspaced[rank]:
+            for index, token in enumerate(tokens):
+                if letters in token:
+                    before, _, after = token.partition(letters)
+                    rest = [part for part in (before, after) if part]
+                    return self._names[rank], tokens[:index] + rest + tokens[index + 1 :]
+        span = _brand_run(tokens, letters)
+        if span is None:
+            return None
+        return self._names[rank], tokens[: span[0]] + tokens[span[1] :]
+
+
+def _brand_run(tokens: list[str], letters: str) -> tuple[int, int] | None:
+    """The first run of whole tokens spelling `letters` (plus maybe a possessive `s`)."""
+    with_s = letters + "s"
+    count = len(tokens)
+    for start in range(count):
+        run = tokens[start]
+        end = start + 1
+        while True:
+            if run in (letters, with_s):
+                return start, end
+            if end == count or len(run) >= len(letters) or not letters.startswith(run):
+                break
+            run += tokens[end]
+            end += 1
+    return None
+
+
+def _as_names(values: object, what: str) -> tuple[str, ...]:
     # A lone string is one name (not an iterable of one-letter names).
-    names = (values,) if isinstance(values, str) else tuple(values)
+    if isinstance(values, str):
+        return (values,)
+    if values is None or isinstance(values, (bytes, bytearray)) or not isinstance(values, Iterable):
+        raise ArgumentTypeError(
+            f"{what} must be a string or an iterable of strings, not {type(values).__name__}"
+        )
+    names = tuple(values)
     for name in names:
         if not isinstance(name, str):
-            raise TypeError(f"{what} must be strings, got {type(name).__name__}: {name!r}")
+            raise ArgumentTypeError(
+                f"{what} must be strings, got {type(name).__name__}: {name!r:.80}"
+            )
     return names
 
 
@@ -405,13 +696,14 @@ def _domain_label(site: str, psl: SuffixList) -> str | None:
 
 
 def _make_brand(name: str) -> _Brand | None:
-    tokens = _tokens(name)
+    prepared = _prepared(name)
+    tokens = _tokens_of_prepared(prepared)
     if not tokens:
         return None
     letters = "".join(tokens)
     # A brand written with its possessive (`McDonald's`) matches with or without it: rule 5
     # already allows one trailing `s` after the brand's letters.
-    stripped = name.rstrip()
+    stripped = prepared.rstrip()
     if len(letters) > 1 and stripped[-2:-1] in _APOSTROPHES_ALL and stripped[-1] in "sS":
         letters = letters[:-1]
     return _Brand(name=name, letters=letters, unspaced=all(map(_is_unspaced, tokens)))
@@ -440,49 +732,87 @@ def _generic_key(normalized: str) -> str:
     return normalized
 
 
-def _brand_run(tokens: list[str], letters: str) -> tuple[int, int] | None:
-    """The first run of whole tokens spelling `letters` (plus maybe a possessive `s`)."""
-    with_s = letters + "s"
-    count = len(tokens)
-    for start in range(count):
-        run = tokens[start]
-        end = start + 1
-        while True:
-            if run in (letters, with_s):
-                return start, end
-            if end == count or len(run) >= len(letters) or not letters.startswith(run):
+def _first_paired(shared: list[str], entries: list[_KeywordWord]) -> int:
+    """The first keyword needing two words that has two of `shared` (a large number: none)."""
+    best = sys.maxsize
+    present = set(shared)
+    for entry in entries:
+        partners = entry.partners
+        if not partners:
+            continue
+        # Either side of the pair is cheaper to walk: the word's partners or the shared words.
+        if len(partners) < len(shared):
+            for other, position in partners.items():
+                if position < best and other in present:
+                    best = position
+        else:
+            for other in shared:
+                position = partners.get(other, best)
+                best = min(best, position)
+    return best
+
+
+def _first_counted(entries: list[_KeywordWord], needs: tuple[int, ...], best: int) -> int:
+    """The first keyword needing three words or more that has enough of them, if before `best`.
+
+    Such a keyword is in the lists of three shared words or more, so in one that is not the
+    longest: those are counted (each ascends: read up to `best`), the longest only asked about
+    the positions counted.
+    """
+    lists = sorted((entry for entry in entries if entry.positions), key=lambda e: len(e.positions))
+    if len(lists) < 3:
+        return best
+    counts: dict[int, int] = {}
+    for entry in lists[:-1]:
+        for position in entry.positions:
+            if position >= best:
                 break
-            run += tokens[end]
-            end += 1
-    return None
+            counts[position] = counts.get(position, 0) + 1
+    longest = lists[-1].position_set
+    for position in sorted(counts):
+        if counts[position] + (position in longest) >= needs[position]:
+            return position
+    return best
 
 
-def _rebuild(  # noqa: PLR0917 - pickle passes the settings positionally
-    domain: str,
-    brands: tuple[str, ...],
-    keywords: tuple[str, ...],
-    generic_phrases: frozenset[str] | None,
-    brand_from_domain: bool,
-    suffix_list: SuffixList | None,
-    cache_size: int,
-) -> AnchorClassifier:
-    # Unpickling: the classifier is rebuilt from its settings (its tables are not pickled).
-    return AnchorClassifier(
-        domain,
-        brands=brands,
-        keywords=keywords,
-        generic_phrases=generic_phrases,
-        brand_from_domain=brand_from_domain,
-        suffix_list=suffix_list,
-        cache_size=cache_size,
-    )
+def _check_many(anchors: object) -> None:
+    # A lone string is iterable too, but classifying its letters one by one is never meant.
+    if isinstance(anchors, (str, bytes)) or not isinstance(anchors, Iterable):
+        hint = " (call classify for one anchor)" if isinstance(anchors, str) else ""
+        raise ArgumentTypeError(
+            f"classify_many takes an iterable of anchors, not {type(anchors).__name__}{hint}"
+        )
+
+
+def _check_settings(
+    domain: object, brand_from_domain: object, suffix_list: object, cache_size: object
+) -> None:
+    """Refuse settings of the wrong type or range (brands, keywords: `_as_names` checks them)."""
+    if not isinstance(domain, str):
+        raise ArgumentTypeError(
+            f"domain must be a str (a host or URL), not {type(domain).__name__}"
+        )
+    if not isinstance(brand_from_domain, bool):
+        raise ArgumentTypeError(
+            f"brand_from_domain must be True or False, not {type(brand_from_domain).__name__}: "
+            f"{brand_from_domain!r:.40}"
+        )
+    if suffix_list is not None and not isinstance(suffix_list, SuffixList):
+        raise ArgumentTypeError(
+            f"suffix_list must be a SuffixList or None, not {type(suffix_list).__name__}"
+        )
+    if isinstance(cache_size, bool) or not isinstance(cache_size, int):
+        raise ArgumentTypeError(f"cache_size must be an int, not {type(cache_size).__name__}")
+    if cache_size < 0:
+        raise SettingsError(f"cache_size must be 0 or more, not {cache_size}")
 
 
 class AnchorClassifier:
     """Sorts anchor texts into categories for one target site, by the rules of docs/anchors.md.
 
     Everything the rules need is prepared here, once; `classify` then costs a dictionary look-up
-    for an anchor seen before. A classifier can be shared by threads and pickled (it is rebuilt
+    for an anchor seen before, and a new anchor costs time linear in its length, however many
+    brands and keywords there are. A classifier can be shared by threads and pickled (it is rebuilt
     from its settings; its cache stays behind). Two classifiers with the same settings are equal.
 
     Args:
@@ -503,8 +833,10 @@ class AnchorClassifier:
 
     Raises:
         InvalidURLError: `domain` is neither a host name nor a URL with a host.
-        TypeError: a brand, keyword or phrase is not a string.
-        ValueError: `cache_size` is negative.
+        ArgumentTypeError: an argument is not of its type (`domain` not a string, a brand, keyword
+            or phrase not a string, `brand_from_domain` not a bool, `suffix_list` not a
+            `SuffixList`, `cache_size` not an int); also a `TypeError`.
+        SettingsError: `cache_size` is negative; also a `ValueError`.
 
     Brands, keywords and phrases that normalize to nothing (`""`, `"!!"`) are ignored.
 
@@ -526,14 +858,16 @@ class AnchorClassifier:
         "_exact_all",
         "_generic",
         "_generic_arg",
+        "_keyword_words",
         "_keywords",
         "_needs",
         "_psl",
         "_results",
+        "_spaced_words",
         "_suffix_list_arg",
         "_unspaced_words",
         "_user_brands",
-        "_word_index",
+        "_word_positions",
         "brands",
         "domain",
         "generic_phrases",
@@ -560,8 +894,7 @@ class AnchorClassifier:
         suffix_list: SuffixList | None = None,
         cache_size: int = _DEFAULT_CACHE_SIZE,
     ) -> None:
-        if cache_size < 0:
-            raise ValueError(f"cache_size must be 0 or more, not {cache_size}")
+        _check_settings(domain, brand_from_domain, suffix_list, cache_size)
         psl = suffix_list or SuffixList.bundled()
         self._psl = psl
         # Only a list of the user's own is pickled with the classifier (the bundled one is big).
@@ -582,8 +915,8 @@ class AnchorClassifier:
         if domain_brand is not None and domain_brand.letters not in brand_entries:
             brand_entries = {domain_brand.letters: domain_brand, **brand_entries}
         self.brands = tuple(brand.name for brand in brand_entries.values())
-        # Longest first: `Example Shop` is reported rather than `Example` when both match.
-        self._brands = sorted(brand_entries.values(), key=lambda b: -len(b.letters))
+        # None when there is nothing to look for: the hot path asks `is None`, no `__bool__`.
+        self._brands = _BrandFinder(brand_entries.values()) if brand_entries else None
 
         keyword_entries = [
             keyword
@@ -597,18 +930,23 @@ class AnchorClassifier:
         for keyword in keyword_entries:
             table = self._exact_all if keyword.stop_only else self._exact
             table.setdefault(keyword.words, keyword.name)
-        # Rule 7's index: each spaced word, the keywords (by position) that have it; words in
-        # scripts without spaces are matched inside tokens, one by one.
+        # Rule 7's indexes: each word, the keywords (by position, ascending) that have it. Spaced
+        # words are looked up by token; words in scripts without spaces are found inside tokens.
         word_index: dict[str, list[int]] = {}
-        unspaced_words: list[tuple[int, str]] = []
+        unspaced_index: dict[str, list[int]] = {}
         for position, keyword in enumerate(keyword_entries):
             for word, unspaced in keyword.checks:
-                if unspaced:
-                    unspaced_words.append((position, word))
-                else:
-                    word_index.setdefault(word, []).append(position)
-        self._word_index = {word: tuple(positions) for word, positions in word_index.items()}
-        self._unspaced_words = tuple(unspaced_words)
+                index = unspaced_index if unspaced else word_index
+                index.setdefault(word, []).append(position)
+        self._spaced_words = frozenset(word_index)
+        self._unspaced_words = _WordsInside(unspaced_index) if unspaced_index else None
+        # With few keywords, counting each one's shared words is the cheapest (and bounded).
+        self._word_positions = (
+            {word: tuple(positions) for word, positions in (word_index | unspaced_index).items()}
+            if len(keyword_entries) <= _FEW
+            else None
+        )
+        self._keyword_words = _keyword_words(keyword_entries)
         self._needs = tuple(keyword.need for keyword in keyword_entries)
 
         phrases = (
@@ -637,8 +975,9 @@ class AnchorClassifier:
             The anchor's class; the same (cached) value for a text seen before.
 
         Raises:
-            TypeError: `anchor` is None (an unknown anchor, as in Search Console exports, is not
-                an empty one: skip or count it apart) or neither a string nor a `Link`.
+            ArgumentTypeError: `anchor` is None (an unknown anchor, as in Search Console
+                exports, is not an empty one: skip or count it apart) or neither a string nor a
+                `Link`; also a `TypeError`.
 
         >>> classifier = AnchorClassifier("venturebeat.com", keywords=["tech news"])
         >>> classifier.classify("Venture Beat").category
@@ -662,12 +1001,15 @@ class AnchorClassifier:
             One class per anchor, in the same order.
 
         Raises:
-            TypeError: an anchor is None or neither a string nor a `Link`.
+            ArgumentTypeError: `anchors` is a single string (call `classify` for one) or not
+                iterable, or an anchor is None or neither a string nor a `Link`; also a
+                `TypeError`.
 
         >>> classifier = AnchorClassifier("example.com")
         >>> [c.category.value for c in classifier.classify_many(["Example", "here", "", "x"])]
         ['branded', 'generic', 'empty', 'other']
         """
+        _check_many(anchors)
         get = self._cache.get
         new = self._classify_new
         # Strings are looked up first; anything else (Link, a bad value) goes the long way.
@@ -697,18 +1039,39 @@ class AnchorClassifier:
             f"AnchorClassifier({self.domain!r}, brands={self.brands!r}, keywords={self.keywords!r})"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild,
-            (
-                self.domain,
-                self._user_brands,
-                self.keywords,
-                self._generic_arg,
-                self._brand_from_domain,
-                self._suffix_list_arg,
-                self._cache_size,
-            ),
+    # Pickles carry versioned plain data, the settings as given (the bundled suffix list is not
+    # carried, a list of the user's own is), and name only `backlinkkit.AnchorClassifier`: moving
+    # the code breaks no pickle. Unpickling rebuilds the tables; the cache stays behind.
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "version": _STATE_VERSION,
+            "domain": self.domain,
+            "brands": list(self._user_brands),
+            "keywords": list(self.keywords),
+            "generic_phrases": None if self._generic_arg is None else sorted(self._generic_arg),
+            "brand_from_domain": self._brand_from_domain,
+            "suffix_list": self._suffix_list_arg,
+            "cache_size": self._cache_size,
+        }
+
+    def __setstate__(self, state: object) -> None:
+        if not isinstance(state, Mapping):
+            state = {}
+        version = state.get("version")
+        if version != _STATE_VERSION:
+            raise SettingsError(
+                f"cannot load an AnchorClassifier pickled with state version {version!r} "
+                f"(this version reads {_STATE_VERSION})"
+            )
+        AnchorClassifier.__init__(
+            self,
+            state["domain"],
+            brands=state["brands"],
+            keywords=state["keywords"],
+            generic_phrases=state["generic_phrases"],
+            brand_from_domain=state["brand_from_domain"],
+            suffix_list=state["suffix_list"],
+            cache_size=state["cache_size"],
         )
 
     # -- the rules -------------------------------------------------------------------------------
@@ -722,12 +1085,12 @@ class AnchorClassifier:
             if cached is not None:
                 return cached
         elif anchor is None:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "anchor is None (unknown): classify only known anchor texts; an unknown anchor "
                 "is not an empty one"
             )
         else:
-            raise TypeError(f"anchor must be a str or a Link, not {type(anchor).__name__}")
+            raise ArgumentTypeError(f"anchor must be a str or a Link, not {type(anchor).__name__}")
         result = self._decide(text)
         if self._cache_size and len(text) <= _MAX_CACHED_LENGTH:
             cache = self._cache
@@ -748,14 +1111,15 @@ class AnchorClassifier:
         return result
 
     def _decide(self, text: str) -> AnchorClass:
-        tokens = _tokens(text)
+        text = _prepared(text)
+        tokens = _tokens_of_prepared(text)
         if not tokens:
             return self._result(AnchorRule.NO_TOKENS)
         url_rule = self._url_rule(text)
         if url_rule is not None:
             return self._result(url_rule)
         has_keywords = bool(self._keywords)
-        found = self._find_brand(tokens) if self._brands else None
+        found = self._brands.find(tokens) if self._brands is not None else None
         if found is not None:
             brand, rest = found
             if rest and has_keywords:
@@ -781,13 +1145,18 @@ class AnchorClassifier:
         return self._result(AnchorRule.NO_MATCH)
 
     def _url_rule(self, text: str) -> AnchorRule | None:
-        """Rule 2: the stripped text is a URL, starts with `www.`, or is one host-name word."""
+        """Rule 2: the stripped text is a URL, starts with `www.`, or is one host-name word.
+
+        `text` has been made `_prepared`: its runs of combining marks are bounded for NFKC.
+        """
         if text.isascii():
             # Most anchors: no dot and no colon cannot be a URL.
             if "." not in text and ":" not in text:
                 return None
             word = text.strip()
         else:
+            if _HAS_DOT_OR_COLON(text) is None:  # nor will NFKC make one
+                return None
             word = unicodedata.normalize("NFKC", text).strip()
             if "." not in word and "://" not in word:
                 return None
@@ -795,6 +1164,9 @@ class AnchorClassifier:
             return AnchorRule.WWW_PREFIX
         if "://" in word:
             return AnchorRule.URL_WITH_SCHEME if _SCHEME_URL.fullmatch(word) else None
+        host_end = _HOST_END(word)
+        if (len(word) if host_end is None else host_end.start()) > _MAX_HOST_LENGTH + 1:
+            return None  # (one more for a trailing dot)
         match = _HOST_WORD.fullmatch(word)
         if match is None:
             return None
@@ -803,24 +1175,6 @@ class AnchorClassifier:
         except InvalidURLError:
             return None
         return AnchorRule.HOST_NAME if self._psl.known_suffix(host) is not None else None
-
-    def _find_brand(self, tokens: list[str]) -> tuple[str, list[str]] | None:
-        """Rule 5's test: the first brand found, and the tokens left when it is taken out."""
-        joined = "".join(tokens)
-        for brand in self._brands:
-            letters = brand.letters
-            if letters not in joined:
-                continue
-            if brand.unspaced:
-                for index, token in enumerate(tokens):
-                    if letters in token:
-                        before, _, after = token.partition(letters)
-                        rest = [part for part in (before, after) if part]
-                        return brand.name, tokens[:index] + rest + tokens[index + 1 :]
-            span = _brand_run(tokens, letters)
-            if span is not None:
-                return brand.name, tokens[: span[0]] + tokens[span[1] :]
-        return None
 
     def _exact_keyword(self, tokens: list[str], folded: list[str]) -> str | None:
         """Rule 3's test: the content tokens, folded, are one keyword's, in order."""
@@ -835,25 +1189,35 @@ class AnchorClassifier:
 
     def _partial_keyword(self, tokens: list[str], folded: list[str]) -> str | None:
         """Rule 7's test: the first keyword sharing at least half (rounded up) of its words."""
-        hits: list[int] | None = None
-        index = self._word_index
-        for word in set(folded):
-            positions = index.get(word)
-            if positions is not None:
-                if hits is None:
-                    hits = [0] * len(self._needs)
-                for position in positions:
-                    hits[position] += 1
-        if self._unspaced_words:
+        spaced = self._spaced_words
+        shared = [word for word in set(folded) if word in spaced]
+        if self._unspaced_words is not None:
             text = " ".join(tokens)
             if not text.isascii():
-                for position, word in self._unspaced_words:
-                    if word in text:
-                        if hits is None:
-                            hits = [0] * len(self._needs)
-                        hits[position] += 1
-        if hits is None:
+                shared += self._unspaced_words.found_in(text)
+        if not shared:
             return None
+        if self._word_positions is not None:
+            return self._few_partial_keyword(shared, self._word_positions)
+        # The first keyword (lowest position) whose count of shared words reaches its need. Each
+        # shared word knows the first keyword needing one word; a pair of them, the first needing
+        # two; keywords needing more are counted.
+        needs, words = self._needs, self._keyword_words
+        entries = [words[word] for word in shared]
+        best = min([entry.first_single for entry in entries])
+        if len(shared) > 1:
+            best = min(best, _first_paired(shared, entries))
+            best = min(best, _first_counted(entries, needs, best))
+        return self._keywords[best].name if best < len(needs) else None
+
+    def _few_partial_keyword(
+        self, shared: list[str], word_positions: dict[str, tuple[int, ...]]
+    ) -> str | None:
+        """Rule 7's test with few keywords: each keyword's shared words counted, in order."""
+        hits = [0] * len(self._needs)
+        for word in shared:
+            for position in word_positions[word]:
+                hits[position] += 1
         for position, (count, need) in enumerate(zip(hits, self._needs, strict=True)):
             if count >= need:
                 return self._keywords[position].name

@@ -8,6 +8,7 @@ that already catches `ValueError` (or `ImportError`) keeps working.
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentTypeError",
     "BacklinkkitError",
     "DisavowError",
     "DisavowLimitError",
@@ -30,6 +31,14 @@ class SettingsError(BacklinkkitError, ValueError):
 
     A negative cache size, a share above 1, a value whose parts contradict each other; the message
     names the setting and the value given.
+    """
+
+
+class ArgumentTypeError(BacklinkkitError, TypeError):
+    """Raised when an argument is not of a type the call takes.
+
+    A brand that is not a string, `None` where a text is needed, `"false"` where a boolean is;
+    the message names the argument and the type given.
     """
 
 
