@@ -319,6 +319,16 @@ def _parse_mime_type(value: str) -> tuple[str, str | None] | None:
     kind, subtype = value[:slash], value[slash + 1 : end].rstrip(_HTTP_WHITESPACE)
     if not _TOKEN.fullmatch(kind) or not _TOKEN.fullmatch(subtype):
         return None
+    essence = f"{kind}/{subtype}".lower()
+    if '"' not in value:
+        # Without quoted strings a ";" always ends a parameter: split in one go.
+        for parameter in value[end + 1 :].split(";"):
+            name, equals, label = parameter.lstrip(_HTTP_WHITESPACE).partition("=")
+            label = label.rstrip(_HTTP_WHITESPACE)
+            if equals and label and name.lower() == "charset":
+                if _QUOTED_STRING_TOKEN.fullmatch(label):
+                    return essence, label
+        return essence, None
     charset: str | None = None
     position, length = end, len(value)
     while position < length:
@@ -345,7 +355,7 @@ def _parse_mime_type(value: str) -> tuple[str, str | None] | None:
         # The first valid charset parameter counts (a parameter is never set twice).
         if name == "charset" and charset is None and _QUOTED_STRING_TOKEN.fullmatch(parameter):
             charset = parameter
-    return f"{kind}/{subtype}".lower(), charset
+    return essence, charset
 
 
 def _charset_from_content_type(value: str) -> str | None:

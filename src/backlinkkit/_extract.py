@@ -135,11 +135,12 @@ def extract_links(
 
     Returns:
         The page's links in document order, with its base URL, canonical URL, robots directives,
-        title and encoding.
+        title and encoding. Any bytes or text make a page, as in a browser (random bytes, absurd
+        nesting, control characters): at worst one without links.
 
     Raises:
         InvalidURLError: `url` is not an absolute URL.
-        ExtractionError: the input cannot be made into a document at all.
+        TypeError: `html` is neither bytes nor str, or `headers` is not a mapping of str to str.
 
     >>> page = extract_links(
     ...     b'<nav><a href="/about">About us</a></nav>'
@@ -151,6 +152,7 @@ def extract_links(
     [('https://www.example.com/about', 'About us', <Section.NAV: 'nav'>, True, False),
      ('https://example.org/x', 'them', None, False, True)]
     """
+    _check_headers(headers)
     # str(): a URL of another type is refused below like any text that is not a URL.
     page_url = parse_url(str(url))
     if page_url is None:
@@ -191,6 +193,16 @@ def extract_links(
         x_robots=x_robots,
     )
     return extraction.run()
+
+
+def _check_headers(headers: object) -> None:
+    if headers is None:
+        return
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"headers must be a mapping of str to str, not {name!r}: {value!r}")
 
 
 def _parse(data: bytes) -> etree._Element | None:
@@ -352,18 +364,54 @@ def _encode_query(href: str, codec: str) -> str:
     query = href[query_start + 1 : end]
     if query.isascii():
         return href
+    # Character by character (so a stateful encoding such as ISO-2022-JP encodes each alone, as
+    # before), each distinct character once: linear in the query, however long.
+    encoded: dict[str, str] = {}
     parts = []
     for char in query:
-        if char.isascii():
-            parts.append(char)
-            continue
-        try:
-            encoded = char.encode(codec)
-        except UnicodeEncodeError:
-            parts.append(f"%26%23{ord(char)}%3B")
-        else:
-            parts.append("".join(f"%{byte:02X}" for byte in encoded))
+        part = encoded.get(char)
+        if part is None:
+            part = encoded[char] = _encode_query_char(char, codec)
+        parts.append(part)
     return f"{href[: query_start + 1]}{''.join(parts)}{href[end:]}"
+
+
+def _encode_query_char(char: str, codec: str) -> str:
+    if char.isascii():
+        return char
+    try:
+        encoded = char.encode(codec)
+    except UnicodeEncodeError:
+        return f"%26%23{ord(char)}%3B"
+    return "".join(f"%{byte:02X}" for byte in encoded)
+
+
+def _outermost(templates: list[etree._Element]) -> list[etree._Element]:
+    """The templates (in document order) that no other template contains.
+
+    Clearing one clears those inside it; clearing those again would move their live contents
+    once per enclosing template (quadratic in nested templates). Each element is looked at once.
+    """
+    inside: dict[etree._Element, bool] = {}  # element -> it is or sits in a template
+    outermost = []
+    for template in templates:
+        chain = []
+        node = template.getparent()
+        in_template = False
+        while node is not None:
+            known = inside.get(node)
+            if known is not None:
+                in_template = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for element in reversed(chain):
+            in_template = in_template or element.tag == "template"
+            inside[element] = in_template
+        if not in_template:
+            outermost.append(template)
+        inside[template] = True
+    return outermost
 
 
 class _Scan:
@@ -542,7 +590,7 @@ class _Extraction:
         scan = _Scan(self.root)
         if scan.templates:
             # <template> contents live outside the document in browsers: drop them, look again.
-            for template in scan.templates:
+            for template in _outermost(scan.templates):
                 template.clear(keep_tail=True)  # type: ignore[call-arg]  # stubs lag lxml
             scan = _Scan(self.root)
         base_url = self.page_url if scan.base_href is None else self._base(scan.base_href)
