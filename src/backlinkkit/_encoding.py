@@ -325,9 +325,9 @@ def _parse_mime_type(value: str) -> tuple[str, str | None] | None:
         for parameter in value[end + 1 :].split(";"):
             name, equals, label = parameter.lstrip(_HTTP_WHITESPACE).partition("=")
             label = label.rstrip(_HTTP_WHITESPACE)
-            if equals and label and name.lower() == "charset":
-                if _QUOTED_STRING_TOKEN.fullmatch(label):
-                    return essence, label
+            valid = equals and label and _QUOTED_STRING_TOKEN.fullmatch(label)
+            if valid and name.lower() == "charset":
+                return essence, label
         return essence, None
     charset: str | None = None
     position, length = end, len(value)

@@ -2,9 +2,11 @@
 
 The hot path is written for speed (benchmarks/extract_speed.py measures it): one lxml (libxml2)
 parse of UTF-8 bytes; one C-level `iter(*tags)` scan for links, landmarks, `<noscript>` and head
-elements plus one XPath for `role` attributes, instead of a Python walk over every node; URLs
-joined once per distinct href (and not parsed at all when already in serialized form), sites
-looked up once per host; Links filled in slot by slot.
+elements instead of a Python walk over every node; each link's landmark found up its ancestors,
+each element looked at once; URLs joined once per distinct href (and not parsed at all when
+already in serialized form), sites looked up once per host. Every path takes time in proportion
+to its input (benchmarks/hostile_pages.py), but for libxml2's own quadratic building of an
+element with very many attributes.
 """
 
 from __future__ import annotations
@@ -247,7 +249,9 @@ def _valid_tag(tag: str) -> str:
 
 def _text(value: str | bytes) -> str:
     # The parser decodes UTF-8 and hands over str; bytes only satisfy the target protocol.
-    return value if isinstance(value, str) else value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        return value
+    return value.decode("utf-8", "replace")  # pragma: no cover - encoding="utf-8" gives str
 
 
 def _valid_attributes(attrib: dict[str | bytes, str | bytes]) -> dict[str | bytes, str | bytes]:
