@@ -369,6 +369,8 @@ class TestContentTypeCharset:
             ("text/html; charset=gbk, */*", "gbk"),
             ("text/html; charset=gbk, nonsense", "gbk"),
             ('text/html; charset="a,b", text/html', "a,b"),  # commas inside quotes do not split
+            ('text/html; x="1"; ;y; charset=; charset=big5 ', "big5"),  # empty ones skipped
+            ('text/html; x="1"; charset', None),
             # what is not a MIME type has no charset
             ("charset=utf-8", None),
             ("text/html; charset = utf-8", None),

@@ -718,6 +718,13 @@ class TestRobustness:
         html = "<span>" * 5000 + "".join(f"<a href=/{i}>{i}</a>" for i in range(3))
         assert [link.text for link in links_of(html)] == ["0", "1", "2"]
 
+    def test_depth_capped_builder_closes_what_is_open(self):
+        """Elements the parser left open are closed when the tree is finished."""
+        target = _DepthCappedBuilder()
+        target.start("p", {})
+        target.data("x")
+        assert etree.tostring(target.close()) == b"<p>x</p>"
+
     def test_depth_capped_builder_flattens(self):
         """The fallback tree builder keeps every element, flattening those beyond the cap."""
         target = _DepthCappedBuilder()

@@ -369,7 +369,7 @@ def _charset_from_content_type(value: str) -> str | None:
     charset: str | None = None
     essence: str | None = None
     for part in _split_header_values(value):
-        parsed = _parse_mime_type(part) if "/" in part else None
+        parsed = _parse_mime_type(part)
         if parsed is None or parsed[0] == "*/*":
             continue
         if parsed[0] != essence:

@@ -527,11 +527,9 @@ class _Regions:
         self.roles: dict[str, Section | None] = {}
 
     def of(self, element: etree._Element) -> _Region:
-        """The region of `element`, itself included."""
+        """The region of `element` (not known yet: look in `known` first), itself included."""
         known = self.known
-        region = known.get(element)
-        if region is not None:
-            return region
+        region: _Region | None = None
         chain = [element]
         parent = element.getparent()
         while parent is not None:
