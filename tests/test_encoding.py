@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from backlinkkit._encoding import (
     Sniffed,
+    _charset_from_content_type,
+    _charset_from_meta_content,
     decode,
     encoding_for_label,
     prescan,
@@ -199,6 +201,218 @@ class TestSniff:
         )
         assert sniff(padding + b"<!-- <meta charset=koi8-r> -->" + cyrillic) == Sniffed(
             "windows-1252", "default"
+        )
+
+
+HTTP_WHITESPACE = "\t\n\r "
+TOKEN = set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def quoted_string_oracle(value: str, position: int, *, extract: bool) -> tuple[str, int]:
+    """Fetch's "collect an HTTP quoted string", step by step as the standard writes it."""
+    start, text = position, ""
+    position += 1
+    while True:
+        while position < len(value) and value[position] not in '"\\':
+            text += value[position]
+            position += 1
+        if position >= len(value):
+            break
+        quote_or_backslash = value[position]
+        position += 1
+        if quote_or_backslash == "\\":
+            if position >= len(value):
+                text += "\\"
+                break
+            text += value[position]
+            position += 1
+        else:
+            break
+    return (text if extract else value[start:position]), position
+
+
+def split_oracle(value: str) -> list[str]:
+    """Fetch's "get, decode, and split", step by step."""
+    values, temporary, position = [], "", 0
+    while True:
+        while position < len(value) and value[position] not in '",':
+            temporary += value[position]
+            position += 1
+        if position < len(value) and value[position] == '"':
+            quoted, position = quoted_string_oracle(value, position, extract=False)
+            temporary += quoted
+            if position < len(value):
+                continue
+        values.append(temporary.strip("\t "))
+        temporary = ""
+        if position >= len(value):
+            return values
+        position += 1
+
+
+def mime_oracle(value: str) -> tuple[str, dict[str, str]] | None:
+    """MIME Sniffing's "parse a MIME type", step by step."""
+    value = value.strip(HTTP_WHITESPACE)
+    position = 0
+    kind = ""
+    while position < len(value) and value[position] != "/":
+        kind += value[position]
+        position += 1
+    if not kind or not set(kind) <= TOKEN or position >= len(value):
+        return None
+    position += 1
+    subtype = ""
+    while position < len(value) and value[position] != ";":
+        subtype += value[position]
+        position += 1
+    subtype = subtype.rstrip(HTTP_WHITESPACE)
+    if not subtype or not set(subtype) <= TOKEN:
+        return None
+    parameters: dict[str, str] = {}
+    while position < len(value):
+        position += 1
+        while position < len(value) and value[position] in HTTP_WHITESPACE:
+            position += 1
+        name = ""
+        while position < len(value) and value[position] not in ";=":
+            name += value[position]
+            position += 1
+        name = name.lower()
+        if position < len(value):
+            if value[position] == ";":
+                continue
+            position += 1
+        if position >= len(value):
+            break
+        if value[position] == '"':
+            parameter, position = quoted_string_oracle(value, position, extract=True)
+            while position < len(value) and value[position] != ";":
+                position += 1
+        else:
+            parameter = ""
+            while position < len(value) and value[position] != ";":
+                parameter += value[position]
+                position += 1
+            parameter = parameter.rstrip(HTTP_WHITESPACE)
+            if not parameter:
+                continue
+        quoted_ok = all(c == "\t" or " " <= c <= "~" or "\x80" <= c <= "\xff" for c in parameter)
+        if name and set(name) <= TOKEN and quoted_ok and name not in parameters:
+            parameters[name] = parameter
+    return f"{kind}/{subtype}".lower(), parameters
+
+
+def content_type_charset_oracle(value: str) -> str | None:
+    """Fetch's "extract a MIME type", then its charset parameter."""
+    charset = essence = mime = None
+    for part in split_oracle(value):
+        parsed = mime_oracle(part)
+        if parsed is None or parsed[0] == "*/*":
+            continue
+        mime = parsed
+        if parsed[0] != essence:
+            charset = parsed[1].get("charset")
+            essence = parsed[0]
+        elif "charset" not in parsed[1] and charset is not None:
+            parsed[1]["charset"] = charset
+    return None if mime is None else mime[1].get("charset")
+
+
+def meta_charset_oracle(value: str) -> str | None:
+    """HTML's "extracting a character encoding from a meta element", as the standard loops."""
+    position = 0
+    while True:
+        found = value.lower().find("charset", position)
+        if found < 0:
+            return None
+        position = found + 7
+        while position < len(value) and value[position] in "\t\n\x0c\r ":
+            position += 1
+        if position < len(value) and value[position] == "=":
+            break
+    position += 1
+    while position < len(value) and value[position] in "\t\n\x0c\r ":
+        position += 1
+    if position >= len(value):
+        return None
+    if value[position] in "\"'":
+        end = value.find(value[position], position + 1)
+        return value[position + 1 : end] if end >= 0 else None
+    end = position
+    while end < len(value) and value[end] not in "\t\n\x0c\r ;":
+        end += 1
+    return value[position:end] or None
+
+
+CONTENT_TYPE_PIECES = st.lists(
+    st.sampled_from(
+        ["text/html", "text/plain", "*/*", "TEXT/HTML", ";", ",", " ", "\t", "=", '"', "\\",
+         "charset", "CharSet", "utf-8", "gbk", "x", "/", "\xe9", "\x00", "a b"]
+    ),
+    max_size=24,
+).map("".join)  # fmt: skip
+
+
+class TestContentTypeCharset:
+    @pytest.mark.parametrize(
+        ("value", "charset"),
+        [
+            ("text/html; charset=gbk", "gbk"),
+            ('text/html;charset="latin1"', "latin1"),
+            ('text/html; charset="a\\"b"', 'a"b'),
+            ("text/html; charset=gbk; charset=utf-8", "gbk"),  # the first one counts
+            # a repeated field (joined by ", "): the last valid MIME type counts...
+            ("text/html; charset=gbk, text/html; charset=utf-8", "utf-8"),
+            ("text/html; charset=gbk, text/plain", None),
+            # ...keeping the charset of the same essence before it, and skipping */* and junk
+            ("text/html; charset=gbk, text/html", "gbk"),
+            ("text/html; charset=gbk, */*", "gbk"),
+            ("text/html; charset=gbk, nonsense", "gbk"),
+            ('text/html; charset="a,b", text/html', "a,b"),  # commas inside quotes do not split
+            ('text/html; x="1"; ;y; charset=; charset=big5 ', "big5"),  # empty ones skipped
+            ('text/html; x="1"; charset', None),
+            # what is not a MIME type has no charset
+            ("charset=utf-8", None),
+            ("text/html; charset = utf-8", None),
+            ("text/html; charset=", None),
+            ("", None),
+        ],
+    )
+    def test_examples(self, value, charset):
+        """The header's charset is read as the Fetch standard's "extract a MIME type"."""
+        assert _charset_from_content_type(value) == charset
+
+    @given(CONTENT_TYPE_PIECES)
+    def test_as_the_standard_steps(self, value):
+        """Any value gives the charset the standard's step-by-step algorithm gives."""
+        assert _charset_from_content_type(value) == content_type_charset_oracle(value)
+
+    @given(
+        st.lists(
+            st.sampled_from(["charset", "CHARSET", "=", " ", "'", '"', ";", "x", "ſ", "\u212a"]),
+            max_size=20,
+        ).map("".join)
+    )
+    def test_meta_content_as_the_standard_loops(self, value):
+        """A <meta content> charset is found as HTML's loop finds it (ASCII case only)."""
+        assert _charset_from_meta_content(value) == meta_charset_oracle(value)
+
+    @pytest.mark.parametrize(
+        ("value", "content_type", "meta"),
+        [
+            ("charset" * 200_000, None, None),
+            ("text/html; " + "charset" * 200_000 + "=koi8-r", None, "koi8-r"),
+            ("text/html; charset=gbk, " * 50_000, "gbk", "gbk,"),
+            ("a/b;" + '"' * 500_000, None, None),
+            ("," * 500_000 + "text/html;charset=big5", "big5", "big5"),
+            ('text/html; charset="' + '\\"' * 300_000, '"' * 300_000, "\\"),
+        ],
+    )
+    def test_megabyte_values(self, value, content_type, meta):
+        """Megabyte values are read like short ones (benchmarks/hostile_pages.py times them)."""
+        assert (_charset_from_content_type(value), _charset_from_meta_content(value)) == (
+            content_type,
+            meta,
         )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import gzip
 import json
 import pickle
+import random
 import threading
 
 import attrs
@@ -27,9 +28,13 @@ from backlinkkit import (
     extract_links,
 )
 from backlinkkit._extract import (
+    _SECTION_FOR_ROLE,
+    _SECTION_FOR_TAG,
     _DepthCappedBuilder,
     _encode_query,
     _join_to_valid_base,
+    _outermost,
+    _parser,
     _robots,
 )
 from backlinkkit._urls import _ada_join_public, host_of_serialized
@@ -236,6 +241,30 @@ class TestURLs:
     def test_encode_query(self, href, codec, encoded):
         """Only the query's non-ASCII characters are encoded; unencodable ones as &#N;."""
         assert _encode_query(href, codec) == encoded
+
+    @given(
+        st.text(st.sampled_from("aé€日本ü?#&=\u3042\U0001f600"), max_size=40),
+        st.sampled_from(["cp1252", "cp932", "iso2022-jp", "gb18030", "koi8-r", "cp949"]),
+    )
+    def test_encode_query_character_by_character(self, href, codec):
+        """The query is encoded as each of its characters alone would be (linear, memoized)."""
+        end = href.find("#") if "#" in href else len(href)
+        start = href.find("?", 0, end)
+        expected = href
+        if start >= 0:
+            query = "".join(
+                char if char.isascii() else self._encoded(char, codec)
+                for char in href[start + 1 : end]
+            )
+            expected = href[: start + 1] + query + href[end:]
+        assert _encode_query(href, codec) == expected
+
+    @staticmethod
+    def _encoded(char: str, codec: str) -> str:
+        try:
+            return "".join(f"%{byte:02X}" for byte in codecs.encode(char, codec))
+        except UnicodeEncodeError:
+            return f"%26%23{ord(char)}%3B"
 
     @pytest.mark.parametrize(
         "base",
@@ -455,6 +484,80 @@ class TestSections:
         assert one(html).section == section
 
 
+LANDMARK_TAGS = [*_SECTION_FOR_TAG, "noscript", "div", "section", "span", "p"]
+ROLES = [None, None, *_SECTION_FOR_ROLE, "region", "NAVIGATION", "banner contentinfo", "button"]
+
+
+@st.composite
+def landmark_trees(draw, depth: int = 0) -> str:
+    """Properly nested markup of landmarks, roles, noscripts and links."""
+    parts = []
+    for _ in range(draw(st.integers(0, 3 if depth < 5 else 0))):
+        if draw(st.booleans()):
+            role = draw(st.sampled_from(ROLES))
+            attribute = "" if role is None else f' role="{role}"'
+            parts.append(f'<a href="/{len(parts)}"{attribute}>x</a>')
+        else:
+            tag = draw(st.sampled_from(LANDMARK_TAGS))
+            role = draw(st.sampled_from(ROLES))
+            attribute = "" if role is None else f' role="{role}"'
+            parts.append(f"<{tag}{attribute}>{draw(landmark_trees(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+def nearest_region(anchor: etree._Element) -> tuple[Section | None, bool]:
+    """The rules written plainly: walk every ancestor, the nearest landmark (role first) wins."""
+    section = None
+    in_noscript = False
+    node: etree._Element | None = anchor
+    while node is not None:
+        if section is None:
+            for token in (node.get("role") or "").lower().split():
+                if token in _SECTION_FOR_ROLE:
+                    section = _SECTION_FOR_ROLE[token]
+                    break
+            else:
+                section = _SECTION_FOR_TAG.get(node.tag)
+        in_noscript = in_noscript or node.tag == "noscript"
+        node = node.getparent()
+    return section, in_noscript
+
+
+class TestRegions:
+    @given(landmark_trees())
+    def test_nearest_landmark_and_noscript(self, html):
+        """Every link's section and noscript flag are those of a plain walk up its ancestors."""
+        root = etree.fromstring(html.encode() or b"<p>", _parser())
+        anchors = [] if root is None else list(root.iter("a"))
+        expected = [nearest_region(anchor) for anchor in anchors]
+        assert [(link.section, link.in_noscript) for link in links_of(html)] == expected
+
+    @pytest.mark.parametrize("opening", ["<nav>", "<div role=navigation>", "<noscript>", "<main role='x main'>"])  # fmt: skip
+    def test_thousands_of_nested_landmarks(self, opening):
+        """2,000 nested landmarks around 5,000 links: each link gets the innermost (linear)."""
+        links = links_of(opening * 2000 + "<a href=/x>x</a>" * 5000)
+        assert len(links) == 5000
+        assert len({(link.section, link.in_noscript) for link in links}) == 1
+
+    def test_nested_templates(self):
+        """Links inside nested templates are dropped once, however deep; those after are kept."""
+        html = (
+            "<template>" * 500
+            + "<a href=/in>x</a>" * 100
+            + "</template>" * 500
+            + "<a href=/out>y</a>"
+        )
+        assert [link.href for link in links_of(html)] == ["/out"]
+
+    def test_outermost_templates(self):
+        """Only templates that no other template contains are cleared."""
+        root = etree.fromstring(
+            b"<template><template></template></template><p><template>", _parser()
+        )
+        templates = list(root.iter("template"))
+        assert _outermost(templates) == [templates[0], templates[2]]
+
+
 class TestSites:
     @pytest.mark.parametrize(
         ("href", "host", "domain", "external"),
@@ -615,6 +718,13 @@ class TestRobustness:
         html = "<span>" * 5000 + "".join(f"<a href=/{i}>{i}</a>" for i in range(3))
         assert [link.text for link in links_of(html)] == ["0", "1", "2"]
 
+    def test_depth_capped_builder_closes_what_is_open(self):
+        """Elements the parser left open are closed when the tree is finished."""
+        target = _DepthCappedBuilder()
+        target.start("p", {})
+        target.data("x")
+        assert etree.tostring(target.close()) == b"<p>x</p>"
+
     def test_depth_capped_builder_flattens(self):
         """The fallback tree builder keeps every element, flattening those beyond the cap."""
         target = _DepthCappedBuilder()
@@ -675,18 +785,57 @@ class TestRobustness:
 
     @given(st.binary(max_size=4096))
     def test_arbitrary_bytes(self, data):
-        """Any bytes give a PageLinks (or a library error), never a raw lxml/ada/Unicode error."""
-        try:
-            page = extract_links(data, PAGE)
-        except BacklinkkitError:
-            return
+        """Any bytes give a PageLinks, never an error (a browser shows any bytes as a page)."""
+        page = extract_links(data, PAGE)
         assert all(link.position == index for index, link in enumerate(page))
 
     @given(st.text(max_size=2048))
     def test_arbitrary_text(self, text):
-        """Any str gives a PageLinks (or a library error)."""
-        with contextlib.suppress(BacklinkkitError):
-            extract_links(text, PAGE)
+        """Any str gives a PageLinks, never an error."""
+        assert isinstance(extract_links(text, PAGE), PageLinks)
+
+    @settings(max_examples=30)
+    @given(st.binary(max_size=2048) | st.text(max_size=1024).map(str.encode))
+    def test_arbitrary_bytes_past_libxml2_depth(self, data):
+        """Past libxml2's 2,048 levels (the depth-capped re-parse) any bytes still give a page."""
+        page = extract_links(b"<div>" * 2100 + data + b"<a href=/last>x</a>", PAGE)
+        assert page.links[-1].href == "/last"
+
+    @pytest.mark.parametrize(
+        "tail",
+        [
+            b"<x:y><a href=/deep>d</a>",
+            b"\x01<a href=/deep>d</a>",
+            b"<a x:y=1 href=/deep>d</a>",
+            b'<a href=/deep title="t\x02">d\x1f</a>',
+            b"<a href=/deep \x01=1 a<b=2>d</a>",
+            b"<\xef\xbf\xbe><a href=/deep>d</a>",
+        ],
+    )
+    def test_prefixed_tags_and_control_characters_past_libxml2_depth(self, tail):
+        """The depth-capped re-parse takes names lxml refuses and characters trees cannot hold."""
+        (link,) = links_of(b"<div>" * 2100 + tail)
+        assert (link.href, link.text.strip("\ufffd")) == ("/deep", "d")
+
+    def test_control_characters_in_deep_text_become_replacement_characters(self):
+        """Where lxml's tree refuses a character (the depth-capped path), U+FFFD stands for it."""
+        link = one(b"<div>" * 2100 + b"<a href=/d title='a\x01b'>x\x02y</a>")
+        assert (link.title, link.text) == ("a\ufffdb", "x\ufffdy")
+
+    def test_megabytes_of_random_bytes(self):
+        """Megabytes of random bytes (deep nesting of random tags included) give a page."""
+        data = random.Random(10).randbytes(3_000_000)
+        assert isinstance(extract_links(data, PAGE), PageLinks)
+
+    def test_extraction_error_is_no_longer_raised(self):
+        """The class stays for code that catches it; no input makes extract_links raise it."""
+        assert issubclass(ExtractionError, BacklinkkitError)
+
+    @pytest.mark.parametrize("headers", [123, ["Content-Type"], {"Content-Type": b"text/html"}])
+    def test_wrong_headers_type(self, headers):
+        """Headers that are not a mapping of str are a TypeError, as any mistyped argument."""
+        with pytest.raises(TypeError, match="headers"):
+            extract_links(b"<a href=/>x</a>", PAGE, headers=headers)
 
     @given(
         st.lists(

@@ -248,31 +248,135 @@ def decode(data: bytes, encoding: str) -> str:
     return data.decode(_PYTHON_CODEC.get(encoding, "utf-8"), errors="replace")
 
 
-def _charset_from_content_type(value: str) -> str | None:
-    # "extracting a character encoding from a meta element" (HTML standard), which is also how
-    # browsers read the charset parameter out of a Content-Type value.
-    lowered = value.lower()
-    position = 0
-    while True:
-        position = lowered.find("charset", position)
-        if position < 0:
-            return None
-        position += 7
-        rest = lowered[position:].lstrip(_ASCII_WHITESPACE_STR)
-        if rest.startswith("="):
-            break
-    rest = value[len(value) - len(rest) + 1 :].lstrip(_ASCII_WHITESPACE_STR)
-    if not rest:
+# "charset", ASCII whitespace, "=", ASCII whitespace (ASCII case-insensitive: IGNORECASE alone
+# would also fold U+017F to "s" and the Kelvin sign to "k").
+_META_CHARSET = re.compile("charset[\t\n\x0c\r ]*=[\t\n\x0c\r ]*", re.IGNORECASE | re.ASCII)
+_UNQUOTED_LABEL = re.compile("[^\t\n\x0c\r ;]*")
+
+
+def _charset_from_meta_content(value: str) -> str | None:
+    # "extracting a character encoding from a meta element" (HTML standard): the first "charset"
+    # followed by "=", then a quoted or unquoted label. One search: linear in the value.
+    match = _META_CHARSET.search(value)
+    if match is None:
         return None
-    if rest[0] in "\"'":
-        end = rest.find(rest[0], 1)
-        return rest[1:end] if end > 0 else None
-    end = len(rest)
-    for stop in ";" + _ASCII_WHITESPACE_STR:
-        found = rest.find(stop)
-        if 0 <= found < end:
-            end = found
-    return rest[:end] or None
+    start = match.end()
+    if start >= len(value):
+        return None
+    if value[start] in "\"'":
+        end = value.find(value[start], start + 1)
+        return value[start + 1 : end] if end > 0 else None
+    label = _UNQUOTED_LABEL.match(value, start)
+    assert label is not None  # noqa: S101 - the pattern matches the empty string
+    return label.group() or None
+
+
+# Content-Type as the Fetch standard reads it ("extract a MIME type") and MIME Sniffing parses
+# it ("parse a MIME type"). Each step moves forward through the value: linear in its length.
+_HTTP_WHITESPACE = "\t\n\r "
+_TOKEN = re.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_QUOTED_STRING_TOKEN = re.compile("[\t\x20-\x7e\x80-\xff]*")
+# '"', then runs and backslash escapes, then a lone backslash ending the value, then the '"'.
+_QUOTED_STRING = re.compile('"((?:[^"\\\\]++|\\\\[\\s\\S])*+)(\\\\?)"?')
+_ESCAPED = re.compile("\\\\([\\s\\S])")
+# One value of a comma-separated field: runs and quoted strings up to a comma outside quotes.
+_HEADER_VALUE = re.compile('(?:[^",]++|"(?:[^"\\\\]++|\\\\[\\s\\S])*+\\\\?"?)*+')
+_HTTP_WHITESPACE_RUN = re.compile("[\t\n\r ]*")
+_PARAMETER_NAME = re.compile("[^;=]*")
+
+
+def _quoted_string(value: str, position: int) -> tuple[str, int]:
+    """Fetch's "collect an HTTP quoted string" at `value[position] == '"'`: (its value, end)."""
+    match = _QUOTED_STRING.match(value, position)
+    assert match is not None  # noqa: S101 - a '"' starts one
+    text = _ESCAPED.sub(r"\1", match.group(1))
+    return text + match.group(2), match.end()  # a backslash ending the value stays
+
+
+def _split_header_values(value: str) -> list[str]:
+    """Fetch's "get, decode, and split": a field's values, split on commas outside quotes."""
+    if '"' not in value:
+        return [part.strip("\t ") for part in value.split(",")]
+    values = []
+    position, length = 0, len(value)
+    while True:
+        match = _HEADER_VALUE.match(value, position)
+        assert match is not None  # noqa: S101 - the pattern matches the empty string
+        values.append(match.group().strip("\t "))
+        position = match.end() + 1  # past the comma
+        if position > length:
+            return values
+
+
+def _parse_mime_type(value: str) -> tuple[str, str | None] | None:
+    """MIME Sniffing's "parse a MIME type": (essence, charset parameter), or None for failure."""
+    value = value.strip(_HTTP_WHITESPACE)
+    slash = value.find("/")
+    if slash < 0:
+        return None
+    semicolon = value.find(";", slash)
+    end = len(value) if semicolon < 0 else semicolon
+    kind, subtype = value[:slash], value[slash + 1 : end].rstrip(_HTTP_WHITESPACE)
+    if not _TOKEN.fullmatch(kind) or not _TOKEN.fullmatch(subtype):
+        return None
+    essence = f"{kind}/{subtype}".lower()
+    if '"' not in value:
+        # Without quoted strings a ";" always ends a parameter: split in one go.
+        for parameter in value[end + 1 :].split(";"):
+            name, equals, label = parameter.lstrip(_HTTP_WHITESPACE).partition("=")
+            label = label.rstrip(_HTTP_WHITESPACE)
+            valid = equals and label and _QUOTED_STRING_TOKEN.fullmatch(label)
+            if valid and name.lower() == "charset":
+                return essence, label
+        return essence, None
+    charset: str | None = None
+    position, length = end, len(value)
+    while position < length:
+        run = _HTTP_WHITESPACE_RUN.match(value, position + 1)  # past the ";"
+        assert run is not None  # noqa: S101 - the pattern matches the empty string
+        name_run = _PARAMETER_NAME.match(value, run.end())
+        assert name_run is not None  # noqa: S101 - the pattern matches the empty string
+        name, position = name_run.group().lower(), name_run.end()
+        if position < length and value[position] == ";":
+            continue
+        position += 1  # past the "="
+        if position >= length:
+            break
+        if value[position] == '"':
+            parameter, position = _quoted_string(value, position)
+            stop = value.find(";", position)
+            position = length if stop < 0 else stop
+        else:
+            stop = value.find(";", position)
+            stop = length if stop < 0 else stop
+            parameter, position = value[position:stop].rstrip(_HTTP_WHITESPACE), stop
+            if not parameter:
+                continue
+        # The first valid charset parameter counts (a parameter is never set twice).
+        if name == "charset" and charset is None and _QUOTED_STRING_TOKEN.fullmatch(parameter):
+            charset = parameter
+    return essence, charset
+
+
+def _charset_from_content_type(value: str) -> str | None:
+    """The charset of a `Content-Type` field value, by the Fetch standard's "extract a MIME type".
+
+    A repeated field arrives joined by ", " (as `header_value` gives it): of its MIME types the
+    last valid one that is not `*/*` counts, keeping the charset of an earlier one of the same
+    essence when it has none itself (`text/html; charset=gbk, text/html` is GBK, and
+    `text/html; charset=gbk, text/plain` has no charset).
+    """
+    charset: str | None = None
+    essence: str | None = None
+    for part in _split_header_values(value):
+        parsed = _parse_mime_type(part)
+        if parsed is None or parsed[0] == "*/*":
+            continue
+        if parsed[0] != essence:
+            essence, charset = parsed
+        elif parsed[1] is not None:
+            charset = parsed[1]
+    return charset
 
 
 def _transport_encoding(headers: Mapping[str, str] | None) -> str | None:
@@ -354,7 +458,7 @@ def _meta_encoding(data: bytes, position: int) -> tuple[str | None, int]:
         if name == b"http-equiv":
             got_pragma = got_pragma or value == b"content-type"
         elif name == b"content" and charset is None:
-            label = _charset_from_content_type(value.decode("latin-1"))
+            label = _charset_from_meta_content(value.decode("latin-1"))
             if label is not None:
                 charset = encoding_for_label(label)
                 need_pragma = True

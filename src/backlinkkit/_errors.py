@@ -51,7 +51,10 @@ class SuffixListError(BacklinkkitError, ValueError):
 
 
 class ExtractionError(BacklinkkitError, ValueError):
-    """Raised when `extract_links` cannot make a document of its input at all."""
+    """Deprecated: no longer raised. `extract_links` makes a page of any bytes or text.
+
+    Kept so that code catching it keeps working; it may be removed in a later release.
+    """
 
 
 class ExportFormatError(BacklinkkitError, ValueError):

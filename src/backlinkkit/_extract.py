@@ -2,23 +2,23 @@
 
 The hot path is written for speed (benchmarks/extract_speed.py measures it): one lxml (libxml2)
 parse of UTF-8 bytes; one C-level `iter(*tags)` scan for links, landmarks, `<noscript>` and head
-elements plus one XPath for `role` attributes, instead of a Python walk over every node; URLs
-joined once per distinct href (and not parsed at all when already in serialized form), sites
-looked up once per host; Links filled in slot by slot.
+elements instead of a Python walk over every node; each link's landmark found up its ancestors,
+each element looked at once; URLs joined once per distinct href (and not parsed at all when
+already in serialized form), sites looked up once per host. Every path takes time in proportion
+to its input (benchmarks/hostile_pages.py), but for libxml2's own quadratic building of an
+element with very many attributes.
 """
 
 from __future__ import annotations
 
-import gc
 import re
 import threading
 from collections.abc import Mapping
 
-import attrs
 from lxml import etree
 
 from ._encoding import decode, python_codec, sniff
-from ._errors import ExtractionError, InvalidURLError
+from ._errors import InvalidURLError
 from ._headers import header_value
 from ._links import Link, LinkKind, PageLinks, Robots, Section
 from ._urls import (
@@ -82,24 +82,6 @@ _SCANNED_TAGS = (
     "link",
     "title",
 )
-_ROLE_ATTRIBUTES = etree.XPath("//@role")
-# extract_links fills in Links field by field (it is the hot path): these are the fields it sets.
-_LINK_FIELDS = (
-    "href", "url", "tag", "text", "image_alts", "title", "kind", "rel", "followed",
-    "in_noscript", "section", "host", "domain", "is_external", "position", "line",
-)  # fmt: skip
-if tuple(field.name for field in attrs.fields(Link)) != _LINK_FIELDS:  # pragma: no cover
-    raise ImportError("backlinkkit.Link's fields changed: update _extract._LINK_FIELDS and its use")
-# It sets each field through its slot, as attrs's __init__ does, at two thirds of the cost of a
-# call to Link (measured: 10 ms of the corpus's 350). That is all Link's __init__ does as long as
-# Link has slots and no validator, converter or init hook; should that change, this fails.
-if (
-    set(Link.__dict__.get("__slots__", ())) - {"__weakref__"} != set(_LINK_FIELDS)
-    or any(field.validator or field.converter for field in attrs.fields(Link))
-    or any(hasattr(Link, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__"))
-):  # pragma: no cover
-    raise ImportError("backlinkkit.Link's __init__ does more than set fields: update _extract")
-_LINK_SLOT_SETTERS = tuple(getattr(Link, name).__set__ for name in _LINK_FIELDS)
 _ASCII_WHITESPACE_RUN = re.compile("[\t\n\x0c\r ]+")
 _local = threading.local()
 
@@ -155,11 +137,12 @@ def extract_links(
 
     Returns:
         The page's links in document order, with its base URL, canonical URL, robots directives,
-        title and encoding.
+        title and encoding. Any bytes or text make a page, as in a browser (random bytes, absurd
+        nesting, control characters): at worst one without links.
 
     Raises:
         InvalidURLError: `url` is not an absolute URL.
-        ExtractionError: the input cannot be made into a document at all.
+        TypeError: `html` is neither bytes nor str, or `headers` is not a mapping of str to str.
 
     >>> page = extract_links(
     ...     b'<nav><a href="/about">About us</a></nav>'
@@ -171,6 +154,7 @@ def extract_links(
     [('https://www.example.com/about', 'About us', <Section.NAV: 'nav'>, True, False),
      ('https://example.org/x', 'them', None, False, True)]
     """
+    _check_headers(headers)
     # str(): a URL of another type is refused below like any text that is not a URL.
     page_url = parse_url(str(url))
     if page_url is None:
@@ -191,7 +175,7 @@ def extract_links(
             data = decode(data, encoding).encode("utf-8", errors="replace")
     else:
         raise TypeError(f"html must be bytes or str, not {type(html).__name__}")
-    root = _parse(data, url)
+    root = _parse(data)
     x_robots = header_value(headers, "x-robots-tag")
     if root is None:
         robots = _robots([], x_robots)
@@ -210,32 +194,75 @@ def extract_links(
         encoding_source=encoding_source,
         x_robots=x_robots,
     )
-    # The extraction makes a few hundred short-lived, acyclic objects per page (element proxies,
-    # Links, tuples): the cyclic garbage collector finds nothing to free in them, yet its runs
-    # cost 4-5% of the whole extraction (measured on the corpus). Reference counting frees them.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return extraction.run()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    return extraction.run()
 
 
-def _parse(data: bytes, url: str) -> etree._Element | None:
+def _check_headers(headers: object) -> None:
+    if headers is None:
+        return
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"headers must be a mapping of str to str, not {name!r}: {value!r}")
+
+
+def _parse(data: bytes) -> etree._Element | None:
+    """The document's tree (None when it has no element at all); never raises for any bytes.
+
+    libxml2 (recover mode) makes a tree of anything, as a browser does; what it would refuse or
+    choke on is taken care of first (`_attributes.capped`) or after (`_parse_depth_capped`).
+    """
     parser = _parser()
     try:
         root = etree.fromstring(data, parser)
-    except (etree.LxmlError, ValueError) as error:  # pragma: no cover - recover=True parses all
-        raise ExtractionError(f"cannot parse the document at {url}: {error}") from error
+    except (etree.LxmlError, ValueError):  # pragma: no cover - recover=True parses all
+        # A browser shows an empty document for what it cannot read; so does the extraction.
+        return None
     if root is not None and _depth_exceeded(parser):
-        root = _parse_depth_capped(data, url)
+        root = _parse_depth_capped(data)
     return root
 
 
 def _depth_exceeded(parser: etree.HTMLParser) -> bool:
     log = parser.error_log
     return bool(log) and any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in log)
+
+
+# Characters an lxml tree cannot hold (XML 1.0's Char production): the main parse keeps them,
+# since libxml2 builds its tree directly, but a tree built through lxml's API refuses them.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_INVALID_NAME = "_"  # an element name lxml accepts, and none the extraction looks for
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML_CHARS.sub("\ufffd", text)
+
+
+def _valid_tag(tag: str) -> str:
+    try:
+        etree.QName(tag)
+    except ValueError:  # "x:y", "a<b", control characters...
+        return _INVALID_NAME
+    return tag if ":" not in tag else _INVALID_NAME
+
+
+def _text(value: str | bytes) -> str:
+    # The parser decodes UTF-8 and hands over str; bytes only satisfy the target protocol.
+    if isinstance(value, str):
+        return value
+    return value.decode("utf-8", "replace")  # pragma: no cover - encoding="utf-8" gives str
+
+
+def _valid_attributes(attrib: dict[str | bytes, str | bytes]) -> dict[str | bytes, str | bytes]:
+    # Names lxml refuses ("x:y", "a<b", '"') are none the extraction reads: they go.
+    kept: dict[str | bytes, str | bytes] = {}
+    for raw_name, value in attrib.items():
+        name = _text(raw_name)
+        if ":" in name or _valid_tag(name) is _INVALID_NAME:
+            continue
+        kept[name] = _xml_text(_text(value))
+    return kept
 
 
 class _DepthCappedBuilder:
@@ -246,32 +273,42 @@ class _DepthCappedBuilder:
     element that would open deeper than the cap closes the element open at the cap first, so an
     absurdly nested page still yields all its links (their text may be split, their sections and
     lines differ).
+
+    Whatever libxml2 hands over, the tree takes: names lxml refuses (prefixed `x:y`, odd
+    characters) become `_INVALID_NAME` (attributes with such names are dropped), and characters
+    an lxml tree cannot hold become U+FFFD.
     """
 
     def __init__(self) -> None:
         self._builder = etree.TreeBuilder()
-        self._open: list[str | bytes] = []  # the tags really open in the tree being built
+        self._open: list[str] = []  # the (valid) tags really open in the tree being built
         self._depth = 0  # the depth the markup asks for
 
     def start(self, tag: str | bytes, attrib: dict[str | bytes, str | bytes]) -> None:
         self._depth += 1
         if len(self._open) > _MAX_DEPTH:
             self._builder.end(self._open.pop())
-        self._open.append(tag)
-        self._builder.start(tag, dict(attrib))
+        name = _valid_tag(_text(tag))
+        try:
+            self._builder.start(name, dict(attrib))
+        except ValueError:  # an attribute name or value lxml refuses
+            self._builder.start(name, _valid_attributes(attrib))
+        self._open.append(name)
 
     def end(self, tag: str | bytes) -> None:
         # Below the cap the markup's depth is the tree's. Beyond it, an end tag closes the
         # flattened element it names (if still open): text after a deep link stays out of it.
         open_tags = self._open
         if open_tags and (
-            self._depth == len(open_tags) or (len(open_tags) > _MAX_DEPTH and open_tags[-1] == tag)
+            self._depth == len(open_tags)
+            or (len(open_tags) > _MAX_DEPTH and open_tags[-1] == _valid_tag(_text(tag)))
         ):
             self._builder.end(open_tags.pop())
         self._depth -= 1
 
     def data(self, data: str | bytes) -> None:
-        self._builder.data(data)
+        # (checked here: the builder refuses bad text only later, when it adds the text node)
+        self._builder.data(_xml_text(_text(data)))
 
     def comment(self, text: str | bytes) -> None:
         """Comments are not kept (as with the main parser's remove_comments)."""
@@ -282,17 +319,15 @@ class _DepthCappedBuilder:
         return self._builder.close()
 
 
-def _parse_depth_capped(data: bytes, url: str) -> etree._Element | None:
+def _parse_depth_capped(data: bytes) -> etree._Element | None:
     target = _DepthCappedBuilder()
     parser = etree.HTMLParser(
         encoding="utf-8", target=target, huge_tree=True, remove_comments=True, remove_pis=True
     )
     try:
         root: etree._Element | None = etree.fromstring(data, parser)
-    except (etree.LxmlError, ValueError) as error:  # pragma: no cover - recover=True parses all
-        raise ExtractionError(
-            f"cannot parse the deeply nested document at {url}: {error}"
-        ) from error
+    except (etree.LxmlError, ValueError):  # pragma: no cover - recover=True parses all
+        return None
     return root
 
 
@@ -333,26 +368,61 @@ def _encode_query(href: str, codec: str) -> str:
     query = href[query_start + 1 : end]
     if query.isascii():
         return href
+    # Character by character (so a stateful encoding such as ISO-2022-JP encodes each alone, as
+    # before), each distinct character once: linear in the query, however long.
+    encoded: dict[str, str] = {}
     parts = []
     for char in query:
-        if char.isascii():
-            parts.append(char)
-            continue
-        try:
-            encoded = char.encode(codec)
-        except UnicodeEncodeError:
-            parts.append(f"%26%23{ord(char)}%3B")
-        else:
-            parts.append("".join(f"%{byte:02X}" for byte in encoded))
+        part = encoded.get(char)
+        if part is None:
+            part = encoded[char] = _encode_query_char(char, codec)
+        parts.append(part)
     return f"{href[: query_start + 1]}{''.join(parts)}{href[end:]}"
+
+
+def _encode_query_char(char: str, codec: str) -> str:
+    if char.isascii():
+        return char
+    try:
+        encoded = char.encode(codec)
+    except UnicodeEncodeError:
+        return f"%26%23{ord(char)}%3B"
+    return "".join(f"%{byte:02X}" for byte in encoded)
+
+
+def _outermost(templates: list[etree._Element]) -> list[etree._Element]:
+    """The templates (in document order) that no other template contains.
+
+    Clearing one clears those inside it; clearing those again would move their live contents
+    once per enclosing template (quadratic in nested templates). Each element is looked at once.
+    """
+    inside: dict[etree._Element, bool] = {}  # element -> it is or sits in a template
+    outermost = []
+    for template in templates:
+        chain = []
+        node = template.getparent()
+        in_template = False
+        while node is not None:
+            known = inside.get(node)
+            if known is not None:
+                in_template = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for element in reversed(chain):
+            in_template = in_template or element.tag == "template"
+            inside[element] = in_template
+        if not in_template:
+            outermost.append(template)
+        inside[template] = True
+    return outermost
 
 
 class _Scan:
     """One pass over the elements of interest, collecting what the extraction needs.
 
     lxml's tag-filtered `iter(*tags)` walks the tree in C and makes Python objects only for the
-    elements asked for; `role` attributes (on any element) come from one XPath. Together they
-    cost less than a Python loop over every element (measured on the corpus).
+    elements asked for: cheaper than a Python loop over every element (measured on the corpus).
     """
 
     __slots__ = (
@@ -360,10 +430,8 @@ class _Scan:
         "base_href",
         "canonical",
         "hrefs",
-        "landmarks",
+        "marks",
         "metas",
-        "noscripts",
-        "role_landmarks",
         "tags",
         "templates",
         "title",
@@ -373,10 +441,9 @@ class _Scan:
         self.anchors: list[etree._Element] = []
         self.hrefs: list[str] = []
         self.tags: list[str] = []  # "a" or "area", for each of anchors
-        self.landmarks: list[tuple[etree._Element, Section]] = []  # nav, header...
-        self.role_landmarks: list[tuple[etree._Element, Section]] = []  # role="navigation"...
-        self.noscripts: list[etree._Element] = []
         self.templates: list[etree._Element] = []
+        # landmark elements (nav, header...) and <noscript> (None), for _Regions
+        self.marks: dict[etree._Element, Section | None] = {}
         self.base_href: str | None = None
         self.canonical: str | None = None
         self.title: str | None = None
@@ -394,18 +461,6 @@ class _Scan:
                     tags.append(tag)
             else:
                 self._other(element, tag)
-        roles = _ROLE_ATTRIBUTES(root)
-        assert isinstance(roles, list)  # noqa: S101 - an attribute path gives a list
-        for role in roles:
-            # lxml's "smart strings" know the element they come from.
-            assert isinstance(role, etree._ElementUnicodeResult)  # noqa: S101, SLF001
-            for token in role.lower().split():
-                section = _SECTION_FOR_ROLE.get(token)
-                if section is not None:
-                    parent = role.getparent()
-                    assert parent is not None  # noqa: S101 - an attribute has its element
-                    self.role_landmarks.append((parent, section))
-                    break
 
     def _other(self, element: etree._Element, tag: str) -> None:
         # Ordered by how often each tag comes (meta and link fill most heads).
@@ -422,9 +477,9 @@ class _Scan:
                     # resolved by the caller, once the base is known
                     self.canonical = element.get("href")
         elif tag in _SECTION_FOR_TAG:
-            self.landmarks.append((element, _SECTION_FOR_TAG[tag]))
+            self.marks[element] = _SECTION_FOR_TAG[tag]
         elif tag == "noscript":
-            self.noscripts.append(element)
+            self.marks[element] = None
         elif tag == "template":
             self.templates.append(element)
         elif tag == "base":
@@ -432,6 +487,81 @@ class _Scan:
                 self.base_href = element.get("href")
         elif self.title is None:  # title
             self.title = _collapse(_text_content(element))
+
+
+# What a link's surroundings make of it: its nearest landmark and whether it sits in <noscript>.
+# Every combination is made once, so that remembering one per element allocates nothing.
+_Region = tuple[Section | None, bool]
+_REGIONS: dict[_Region, _Region] = {
+    (section, in_noscript): (section, in_noscript)
+    for section in (None, *Section)
+    for in_noscript in (False, True)
+}
+_OUTSIDE: _Region = _REGIONS[None, False]
+
+
+def _role_section(role: str) -> Section | None:
+    """The landmark an ARIA `role` value names: its first token that is a landmark role."""
+    for token in role.lower().split():
+        section = _SECTION_FOR_ROLE.get(token)
+        if section is not None:
+            return section
+    return None
+
+
+class _Regions:
+    """The nearest landmark and `<noscript>` around each element, remembered per element.
+
+    A link looks up its parent; an element not seen yet walks up to the nearest element that has
+    been (or to the root) and fills in every element on the way. So every element is visited at
+    most once per page, however deeply landmarks nest, and elements outside any link's ancestry
+    never are. The nearest landmark wins; on one element an ARIA landmark role beats the tag's
+    own meaning (`<nav role=main>` is main), as in ARIA.
+    """
+
+    __slots__ = ("known", "marks", "roles")
+
+    def __init__(self, marks: dict[etree._Element, Section | None]) -> None:
+        self.known: dict[etree._Element, _Region] = {}
+        self.marks = marks  # landmark element -> its section; <noscript> -> None
+        self.roles: dict[str, Section | None] = {}
+
+    def of(self, element: etree._Element) -> _Region:
+        """The region of `element` (not known yet: look in `known` first), itself included."""
+        known = self.known
+        region: _Region | None = None
+        chain = [element]
+        parent = element.getparent()
+        while parent is not None:
+            region = known.get(parent)
+            if region is not None:
+                break
+            chain.append(parent)
+            parent = parent.getparent()
+        else:
+            region = _OUTSIDE
+        marks = self.marks
+        for node in reversed(chain):
+            role = node.get("role")
+            if role is not None or node in marks:
+                region = self._inside(region, node, role)
+            known[node] = region
+        return region
+
+    def _inside(self, around: _Region, node: etree._Element, role: str | None) -> _Region:
+        section = None if role is None else self.role(role)
+        if section is None:
+            section = self.marks.get(node)
+        in_noscript = around[1] or (node in self.marks and self.marks[node] is None)
+        return _REGIONS[section or around[0], in_noscript]
+
+    def role(self, role: str) -> Section | None:
+        """`_role_section`, once per distinct value."""
+        try:
+            return self.roles[role]
+        except KeyError:
+            section = self.roles[role] = _role_section(role)
+            return section
 
 
 class _Extraction:
@@ -462,7 +592,7 @@ class _Extraction:
         scan = _Scan(self.root)
         if scan.templates:
             # <template> contents live outside the document in browsers: drop them, look again.
-            for template in scan.templates:
+            for template in _outermost(scan.templates):
                 template.clear(keep_tail=True)  # type: ignore[call-arg]  # stubs lag lxml
             scan = _Scan(self.root)
         base_url = self.page_url if scan.base_href is None else self._base(scan.base_href)
@@ -496,46 +626,7 @@ class _Extraction:
                 return join_url(base, encoded)
         return joined
 
-    def _sections(self, scan: _Scan) -> dict[etree._Element, Section]:
-        """The nearest landmark around each link that has one."""
-        sections: dict[etree._Element, Section] = {}
-        # Landmark elements come in document order, so an inner one comes after the landmark
-        # around it and overrides it; the same holds among role landmarks.
-        # (dict.fromkeys and update fill them in C: no Python loop over the links.)
-        if not scan.role_landmarks:
-            for landmark, section in scan.landmarks:
-                sections.update(dict.fromkeys(landmark.iter("a", "area"), section))
-            return sections
-        owners: dict[etree._Element, etree._Element] = {}
-        for landmark, section in scan.landmarks:
-            anchors = list(landmark.iter("a", "area"))
-            sections.update(dict.fromkeys(anchors, section))
-            owners.update(dict.fromkeys(anchors, landmark))
-        # A role landmark against an element landmark: the deeper one is nearer. On the same
-        # element the explicit role wins, as in ARIA. Depths are computed only when needed.
-        depths: dict[etree._Element, int] = {}
-
-        def depth(element: etree._Element) -> int:
-            found = depths.get(element)
-            if found is None:
-                found = depths[element] = sum(1 for _ in element.iterancestors())
-            return found
-
-        for landmark, section in scan.role_landmarks:
-            for anchor in landmark.iter("a", "area"):
-                owner = owners.get(anchor)
-                if owner is None or depth(landmark) >= depth(owner):
-                    sections[anchor] = section
-                    owners.pop(anchor, None)
-        return sections
-
     def _links(self, scan: _Scan, base_url: str, page_nofollow: bool) -> tuple[Link, ...]:
-        sections = self._sections(scan) if scan.landmarks or scan.role_landmarks else {}
-        in_noscript: set[etree._Element] | None = None
-        if scan.noscripts:
-            in_noscript = set()
-            for noscript in scan.noscripts:
-                in_noscript.update(noscript.iter("a", "area"))
         resolved: dict[str, tuple[str | None, str | None, str | None, bool]] = {}
         rels: dict[str | None, tuple[tuple[str, ...], bool]] = {None: ((), True), "": ((), True)}
         registrable_domain = self.suffixes.registrable_domain
@@ -564,12 +655,10 @@ class _Extraction:
             LinkKind.MIXED,
             LinkKind.EMPTY,
         )
-        new_link = object.__new__
-        (
-            set_href, set_url, set_tag, set_text, set_image_alts, set_title, set_kind, set_rel,
-            set_followed, set_in_noscript, set_section, set_host, set_domain, set_is_external,
-            set_position, set_line,
-        ) = _LINK_SLOT_SETTERS  # fmt: skip
+        regions = _Regions(scan.marks)
+        region_of = regions.of
+        known_regions = regions.known
+        role_section = regions.role
         links = []
         for position, (element, href, tag) in enumerate(
             zip(scan.anchors, scan.hrefs, scan.tags, strict=True)
@@ -606,9 +695,7 @@ class _Extraction:
             if len(element):
                 # tostring(method="text") is the fastest textContent lxml has (C, one call).
                 text = collapse(_text_content(element))
-                image_alts = tuple(
-                    [node.get("alt") for node in element.iter() if node.tag == "img"]
-                )
+                image_alts = tuple([image.get("alt") for image in element.iter("img")])
                 if text:
                     kind = kind_mixed if image_alts else kind_text
                 else:
@@ -623,24 +710,21 @@ class _Extraction:
                     text = collapse(raw_text)
                 image_alts = ()
                 kind = kind_text if text else kind_empty
-            link = new_link(Link)
-            set_href(link, href)
-            set_url(link, url)
-            set_tag(link, tag)
-            set_text(link, text)
-            set_image_alts(link, image_alts)
-            set_title(link, element.get("title"))
-            set_kind(link, kind)
-            set_rel(link, rel)
-            set_followed(link, page_followed and followed)
-            set_in_noscript(link, in_noscript is not None and element in in_noscript)
-            set_section(link, sections.get(element) if sections else None)
-            set_host(link, host)
-            set_domain(link, domain)
-            set_is_external(link, is_external)
-            set_position(link, position)
-            set_line(link, element.sourceline)
-            links.append(link)
+            parent = element.getparent()
+            section, in_noscript = (
+                _OUTSIDE if parent is None else (known_regions.get(parent) or region_of(parent))
+            )
+            role = element.get("role")
+            if role is not None:
+                # a landmark role on the link itself (its tag is no landmark)
+                section = role_section(role) or section
+            links.append(
+                Link(
+                    href, url, tag, text, image_alts, element.get("title"), kind, rel,
+                    page_followed and followed, in_noscript, section, host, domain,
+                    is_external, position, element.sourceline,  # type: ignore[arg-type]  # stubs: int | None
+                )
+            )  # fmt: skip
         return tuple(links)
 
 
