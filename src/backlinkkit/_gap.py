@@ -235,7 +235,7 @@ def link_gap(
     >>> b = profile("b.test", "blog.test", "shop.test")
     >>> gap = link_gap(me, [a, b])
     >>> [(row.domain, row.competitors) for row in gap.gap]
-    [('blog.test', ('a.test', 'b.test')), ('wiki.test', ('a.test',)), ('shop.test', ('b.test',))]
+    [('blog.test', ('a.test', 'b.test')), ('shop.test', ('b.test',)), ('wiki.test', ('a.test',))]
     >>> [row.domain for row in gap.intersection], gap.target_domains
     (['blog.test'], 1)
     """
