@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http.server
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -340,3 +342,26 @@ class TestCheckTargets:
         with pytest.raises(ValueError, match="workers"):
             backlinkkit.check_targets({server.url("/x"): {"a.test": 1}}, workers=0)
         assert server.hits == []
+
+
+class TestOptionalRequests:
+    def test_lazy_and_explained(self):
+        """`check_targets` is named lazily: values import without requests, the function says which extra it needs."""
+        code = (
+            "import sys\n"
+            "sys.modules['requests'] = None  # what an absent package looks like to import\n"
+            "import backlinkkit\n"
+            "backlinkkit.TargetStatus.OK, backlinkkit.TargetCheck(url='https://a.test/', status=backlinkkit.TargetStatus.OK)\n"
+            "try:\n"
+            "    backlinkkit.check_targets\n"
+            "except backlinkkit.MissingDependencyError as error:\n"
+            "    print(error)\n"
+            "else:\n"
+            "    raise SystemExit('no error')\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert "pip install 'backlinkkit[fetch]'" in result.stdout
+        assert "check_targets" not in backlinkkit.__all__
