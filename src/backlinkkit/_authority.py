@@ -101,7 +101,11 @@ _ORDER = {bucket: index for index, bucket in enumerate(AuthorityBucket)}
 
 
 class AuthorityMetric(enum.Enum):
-    """An authority score a backlink tool exports, on a 0-100 scale (see `bucket`)."""
+    """An authority score a backlink tool exports, on a 0-100 scale (see `bucket`).
+
+    >>> AuthorityMetric("domain_rating").bucket(90).value
+    'top-10k'
+    """
 
     DOMAIN_RATING = "domain_rating"
     """Ahrefs' Domain Rating (DR) of the linking site."""
@@ -249,7 +253,13 @@ class ImportedAuthority:
 
 
 class GraphLevel(enum.Enum):
-    """Which graph of a Common Crawl web graph release a ranks file belongs to."""
+    """Which graph of a Common Crawl web graph release a ranks file belongs to.
+
+    `read_web_graph_ranks` tells them apart by the header (a domain graph has `#n_hosts`).
+
+    >>> GraphLevel.DOMAIN.value
+    'domain'
+    """
 
     HOST = "host"
     """One row per host name (`www.example.com`)."""

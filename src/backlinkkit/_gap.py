@@ -171,6 +171,8 @@ class LinkGap:
     in neither when 1 < n < N; it is in the gap when n >= `min_competitors`. So with
     `min_competitors` = 1 the gap is exactly those domains, split without overlap into the
     intersection, the unique lists and the domains shared by some but not all competitors.
+
+    See `link_gap` for an example.
     """
 
     target: str

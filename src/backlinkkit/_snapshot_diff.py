@@ -26,7 +26,11 @@ _SEVERITY_ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 
 
 class DomainChangeKind(enum.Enum):
-    """Whether a referring domain is new, gone, or in both snapshots."""
+    """Whether a referring domain is new, gone, or in both snapshots.
+
+    >>> DomainChange(domain="a.test", links_before=2, links_after=0).kind
+    <DomainChangeKind.LOST: 'lost'>
+    """
 
     GAINED = "gained"
     LOST = "lost"
@@ -81,6 +85,14 @@ class CategoryShift:
 
     Shares are those of `LinkProfile.category_table`: of the referring domains with a known
     anchor (a domain counts once per category it uses), and of the links with a known anchor.
+
+    >>> from backlinkkit import AnchorCategory
+    >>> shift = CategoryShift(category=AnchorCategory.EXACT_MATCH, domains_before=2,
+    ...                       domains_after=5, domain_share_before=0.1, domain_share_after=0.25,
+    ...                       links_before=3, links_after=9, link_share_before=0.05,
+    ...                       link_share_after=0.2)
+    >>> round(shift.domain_share_change, 2)
+    0.15
     """
 
     category: AnchorCategory
@@ -120,6 +132,13 @@ class FlagChange:
     Attributes:
         before: the flag in the old profile.
         after: the flag in the new profile.
+
+    >>> from backlinkkit import Flag, FlagName, Severity
+    >>> def flag(severity):
+    ...     return Flag(name=FlagName.MONEY_SHARE, severity=severity, value=0.4,
+    ...                 threshold=0.3, explanation="...")
+    >>> FlagChange(before=flag(Severity.WARNING), after=flag(Severity.CRITICAL)).worse
+    True
     """
 
     before: Flag
@@ -173,6 +192,8 @@ class ProfileDiff:
         unchanged: the new profile's flags raised by both at the same severity.
         before: the old profile's summary.
         after: the new profile's summary.
+
+    See `diff_profiles` for an example.
     """
 
     target: str

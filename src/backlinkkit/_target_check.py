@@ -30,7 +30,11 @@ __all__ = ["TargetCheck", "TargetStatus", "check_targets"]
 
 
 class TargetStatus(enum.Enum):
-    """What a target URL answered, as `check_targets` found it."""
+    """What a target URL answered, as `check_targets` found it.
+
+    >>> TargetStatus.REDIRECTS_HOME.broken, TargetStatus.REDIRECTED.broken
+    (True, False)
+    """
 
     OK = "ok"
     """It answers 2xx directly."""
