@@ -82,6 +82,8 @@ def bench(session: nox.Session) -> None:
         "profile_scale.py",
         "disavow_scale.py",
         "verify_throughput.py",
+        "ranks_read.py",
+        "compare_scale.py",
     ]
     for script in scripts:
         path = Path("benchmarks") / script

@@ -10,6 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._anchors import AnchorCategory, AnchorClass, AnchorClassifier, AnchorRule, normalize_anchor
+from ._authority import (
+    AuthorityBucket,
+    AuthorityMetric,
+    GraphLevel,
+    ImportedAuthority,
+    WebGraphRank,
+    WebGraphRanks,
+    read_web_graph_ranks,
+)
 from ._backlink import Backlink
 from ._candidates import CandidateReason, CandidateSignal, DisavowCandidate, disavow_candidates
 from ._disavow import (
@@ -23,7 +32,9 @@ from ._disavow import (
 from ._disavow_rules import DisavowLineKind, DisavowProblem, DisavowProblemCode
 from ._errors import (
     ArgumentTypeError,
+    AuthorityError,
     BacklinkkitError,
+    ComparisonError,
     DisavowError,
     DisavowLimitError,
     ExportFormatError,
@@ -38,6 +49,7 @@ from ._export_headers import ExportFormat
 from ._extract import extract_links
 from ._fetch_result import FetchErrorKind, FetchResult, RedirectHop
 from ._flags import Flag, FlagName, Severity
+from ._gap import GapDomain, LinkGap, link_gap
 from ._generic_phrases import GENERIC_PHRASES, GENERIC_PHRASES_BY_LANGUAGE
 from ._headers import Headers
 from ._importers import ExportReader, LinkingSite, RejectedRow, read_backlinks, read_linking_sites
@@ -45,12 +57,22 @@ from ._link_check import LinkCheck, LinkStatus
 from ._links import Link, LinkKind, PageLinks, Robots, Section
 from ._profile import LinkProfile
 from ._referring_domain import ReferringDomain
+from ._snapshot_diff import (
+    CategoryShift,
+    DomainChange,
+    DomainChangeKind,
+    FlagChange,
+    ProfileDiff,
+    diff_profiles,
+)
 from ._summary import AnchorDiversity, ProfileSummary
+from ._target_check import TargetCheck, TargetStatus
 from ._thresholds import Thresholds
 from ._urls import SuffixList, registrable_domain
 from ._writer import write_backlinks
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ below imports them
+    from ._target_check import check_targets as check_targets
     from .fetch import Fetcher as Fetcher
     from .fetch import verify_backlink as verify_backlink
     from .fetch import verify_backlinks as verify_backlinks
@@ -64,10 +86,15 @@ __all__ = [
     "AnchorDiversity",
     "AnchorRule",
     "ArgumentTypeError",
+    "AuthorityBucket",
+    "AuthorityError",
+    "AuthorityMetric",
     "Backlink",
     "BacklinkkitError",
     "CandidateReason",
     "CandidateSignal",
+    "CategoryShift",
+    "ComparisonError",
     "DisavowCandidate",
     "DisavowDiff",
     "DisavowEntry",
@@ -79,6 +106,8 @@ __all__ = [
     "DisavowLineKind",
     "DisavowProblem",
     "DisavowProblemCode",
+    "DomainChange",
+    "DomainChangeKind",
     "ExportFormat",
     "ExportFormatError",
     "ExportReader",
@@ -86,18 +115,24 @@ __all__ = [
     "FetchErrorKind",
     "FetchResult",
     "Flag",
+    "FlagChange",
     "FlagName",
+    "GapDomain",
+    "GraphLevel",
     "Headers",
+    "ImportedAuthority",
     "InvalidLines",
     "InvalidURLError",
     "Link",
     "LinkCheck",
+    "LinkGap",
     "LinkKind",
     "LinkProfile",
     "LinkStatus",
     "LinkingSite",
     "MissingDependencyError",
     "PageLinks",
+    "ProfileDiff",
     "ProfileMergeError",
     "ProfileSummary",
     "RedirectHop",
@@ -109,12 +144,19 @@ __all__ = [
     "Severity",
     "SuffixList",
     "SuffixListError",
+    "TargetCheck",
+    "TargetStatus",
     "Thresholds",
+    "WebGraphRank",
+    "WebGraphRanks",
+    "diff_profiles",
     "disavow_candidates",
     "extract_links",
+    "link_gap",
     "normalize_anchor",
     "read_backlinks",
     "read_linking_sites",
+    "read_web_graph_ranks",
     "registrable_domain",
     "write_backlinks",
 ]
@@ -130,12 +172,16 @@ del _name, _value
 # The fetcher needs requests (the `fetch` extra): it is imported on first use only, so
 # `import backlinkkit` never imports requests. Its names stay out of `__all__` so that
 # `from backlinkkit import *` works without requests too.
-_LAZY_FETCH_NAMES = frozenset({"Fetcher", "verify_backlink", "verify_backlinks"})
+_LAZY_FETCH_NAMES = frozenset({"Fetcher", "check_targets", "verify_backlink", "verify_backlinks"})
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever the fetch module defines
     if name in _LAZY_FETCH_NAMES:
         from . import fetch  # noqa: PLC0415 - deliberately lazy
 
+        if name == "check_targets":  # it lives beside fetch, and needs it
+            from . import _target_check  # noqa: PLC0415
+
+            return _target_check.check_targets
         return getattr(fetch, name)
     raise AttributeError(f"module 'backlinkkit' has no attribute {name!r}")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 __all__ = [
     "ArgumentTypeError",
+    "AuthorityError",
     "BacklinkkitError",
+    "ComparisonError",
     "DisavowError",
     "DisavowLimitError",
     "ExportFormatError",
@@ -79,3 +81,19 @@ class DisavowLimitError(DisavowError):
 
 class MissingDependencyError(BacklinkkitError, ImportError):
     """Raised when an optional feature is used without its extra installed."""
+
+
+class AuthorityError(BacklinkkitError, ValueError):
+    """Raised when an authority value is invalid or a Common Crawl ranks file cannot be read.
+
+    A score outside 0-100 or a rank position below 1; for a ranks file, a wrong header, damaged
+    or truncated gzip data, or a malformed row (the message names the line).
+    """
+
+
+class ComparisonError(BacklinkkitError, ValueError):
+    """Raised when profiles cannot be compared as asked.
+
+    A competitor given twice or that is the target itself, a `min_competitors` out of range, or
+    snapshots of different targets or anchor settings.
+    """
