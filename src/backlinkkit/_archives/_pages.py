@@ -1,0 +1,205 @@
+"""From an archived page to its backlinks: the rows of the links that point to a target.
+
+A WARC page goes through `extract_links` with its HTTP headers (charset, `X-Robots-Tag`); a WAT
+page's links are resolved here by the WHATWG URL standard (ada-url) against `<base href>` or
+the page's URL. Pages of a target's own site give no rows for that target: their links to it
+are own links, not backlinks (the job counts such pages per target instead).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+import ada_url
+import attrs
+
+from .. import Backlink, ExtractionError, InvalidURLError, LinkKind, PageLinks, SuffixList
+from .. import extract_links
+from ._records import SkippedRecord, SkipReason, WarcPage, WatLink, WatPage
+from ._rows import BacklinkRow
+from ._targets import Target
+
+__all__ = ["PageRows", "page_rows"]
+
+_RELS_UNFOLLOWED = frozenset({"nofollow", "sponsored", "ugc"})
+
+
+@attrs.frozen
+class PageRows:
+    """What one page gave: its backlink rows, and the targets whose own site it is on."""
+
+    rows: tuple[BacklinkRow, ...]
+    own_site_of: tuple[str, ...] = ()
+
+
+def _hostname(url: str) -> str | None:
+    try:
+        host: str = ada_url.parse_url(url, attributes=("hostname",))["hostname"]
+    except ValueError:
+        return None
+    return host or None
+
+
+def _join(base: str, href: str) -> str | None:
+    try:
+        joined: str = ada_url.join_url(base, href)
+    except ValueError:
+        return None
+    return joined
+
+
+def page_rows(page: WarcPage | WatPage, targets: Sequence[Target]) -> PageRows | SkippedRecord:
+    """The backlink rows of one archived page, for every target it links to.
+
+    Args:
+        page: a page read by `read_warc` or `read_wat`.
+        targets: the targets.
+
+    Returns:
+        The rows (one per link to a target, with its occurrence), and the targets whose own site
+        the page is on; or a `SkippedRecord` when the page is on every target's own site or
+        cannot be read at all.
+    """
+    host = _hostname(page.url)
+    if host is None:
+        return SkippedRecord(SkipReason.MALFORMED, page.archive, page.offset, page.url, "bad URL")
+    site = SuffixList.bundled().registrable_domain(host)
+    own = tuple(target.domain for target in targets if target.site == site)
+    if len(own) == len(targets):
+        return SkippedRecord(SkipReason.OWN_SITE, page.archive, page.offset, page.url, site)
+    others = [target for target in targets if target.site != site]
+    if isinstance(page, WarcPage):
+        backlinks = _warc_backlinks(page, others)
+    else:
+        backlinks = _wat_backlinks(page, others, site)
+    if isinstance(backlinks, SkippedRecord):
+        return backlinks
+    return PageRows(_numbered(backlinks, page), own)
+
+
+def _numbered(
+    backlinks: Iterable[tuple[Target, Backlink]], page: WarcPage | WatPage
+) -> tuple[BacklinkRow, ...]:
+    counts: dict[tuple[object, ...], int] = {}
+    rows = []
+    for target, backlink in backlinks:
+        row = BacklinkRow(target.domain, backlink, page.archive, page.offset)
+        key = row.identity
+        occurrence = counts.get(key, 0)
+        counts[key] = occurrence + 1
+        rows.append(attrs.evolve(row, occurrence=occurrence) if occurrence else row)
+    return tuple(rows)
+
+
+def _matching(targets: Sequence[Target], host: str | None) -> list[Target]:
+    if host is None:
+        return []
+    return [target for target in targets if target.matches(host)]
+
+
+def _warc_backlinks(
+    page: WarcPage, targets: Sequence[Target]
+) -> list[tuple[Target, Backlink]] | SkippedRecord:
+    try:
+        links = extract_links(page.body, page.url, headers=page.headers)
+    except (ExtractionError, InvalidURLError) as error:
+        return SkippedRecord(SkipReason.MALFORMED, page.archive, page.offset, page.url, str(error))
+    suffixes = tuple(target.domain for target in targets)
+    found: list[tuple[Target, Backlink]] = []
+    page_fields: dict[str, object] | None = None
+    for link in links:
+        host = link.host
+        if host is None or not host.endswith(suffixes):
+            continue
+        for target in _matching(targets, host):
+            if page_fields is None:
+                page_fields = _page_fields(page, links)
+            found.append((target, attrs.evolve(Backlink.from_link(link, page.url), **page_fields)))
+    return found
+
+
+def _page_fields(page: WarcPage | WatPage, links: PageLinks) -> dict[str, object]:
+    external = [link for link in links if link.is_external]
+    return {
+        "first_seen": page.date.date(),
+        "last_seen": page.date.date(),
+        "source_ip": page.ip,
+        "source_title": links.title,
+        "external_links": len(external),
+        "linked_domains": len({link.domain for link in external if link.domain}),
+    }
+
+
+def _page_nofollow(page: WatPage) -> bool:
+    """Whether the page's robots metas or `X-Robots-Tag` say nofollow, read as extract_links does."""
+    x_robots = [value for name, value in page.headers.items() if name.lower() == "x-robots-tag"]
+    if not page.robots and not x_robots:
+        return False
+    metas = "".join(f'<meta name="robots" content="{html.escape(c)}">' for c in page.robots)
+    headers = {"X-Robots-Tag": ", ".join(x_robots)} if x_robots else None
+    try:
+        return extract_links(metas, page.url, headers=headers).robots.nofollow
+    except (ExtractionError, InvalidURLError):
+        return False
+
+
+def _wat_backlinks(
+    page: WatPage, targets: Sequence[Target], site: str
+) -> list[tuple[Target, Backlink]] | SkippedRecord:
+    base = page.url
+    if page.base:
+        base = _join(page.url, page.base) or page.url
+    suffixes = tuple(target.domain for target in targets)
+    resolved = [(link, _join(base, link.href)) for link in page.links]
+    found: list[tuple[Target, Backlink]] = []
+    nofollow_page: bool | None = None
+    page_fields: dict[str, object] | None = None
+    for link, url in resolved:
+        host = None if url is None else _hostname(url)
+        if host is None or not host.endswith(suffixes):
+            continue
+        for target in _matching(targets, host):
+            if page_fields is None:
+                nofollow_page = _page_nofollow(page)
+                page_fields = _wat_page_fields(page, resolved, site)
+            found.append((target, _wat_backlink(link, url, page, bool(nofollow_page), page_fields)))
+    return found
+
+
+def _wat_backlink(
+    link: WatLink, url: str | None, page: WatPage, nofollow_page: bool, fields: dict[str, object]
+) -> Backlink:
+    rel = link.rel.replace(",", " ").lower().split() if link.rel else []
+    return Backlink(
+        page.url,
+        url,
+        anchor=link.text,
+        nofollow="nofollow" in rel or nofollow_page,
+        sponsored="sponsored" in rel,
+        ugc="ugc" in rel,
+        # The WAT keeps no image alts: a link without text may be an image or empty.
+        kind=LinkKind.TEXT if link.text else None,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _wat_page_fields(
+    page: WatPage, resolved: list[tuple[WatLink, str | None]], site: str
+) -> dict[str, object]:
+    psl = SuffixList.bundled()
+    domains: list[str] = []
+    for _link, url in resolved:
+        host = None if url is None else _hostname(url)
+        if host is not None:
+            domain = psl.registrable_domain(host)
+            if domain != site:
+                domains.append(domain)
+    return {
+        "first_seen": page.date.date(),
+        "last_seen": page.date.date(),
+        "source_ip": page.ip,
+        "source_title": page.title,
+        "external_links": len(domains),
+        "linked_domains": len(set(domains)),
+    }

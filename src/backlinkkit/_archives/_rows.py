@@ -1,0 +1,207 @@
+"""`BacklinkRow`: one backlink found in archives, the columns it is stored in, deduplication.
+
+The row schema follows `Backlink`: every field of `attrs.fields(Backlink)`, by its name and in
+its order, then the archive job's own columns. Adding a field to `Backlink` adds a column; a
+field of a type this table does not know fails loudly (`row_columns`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import typing
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from .. import Backlink, LinkKind, Section
+
+__all__ = [
+    "BacklinkRow",
+    "Column",
+    "merge_rows",
+    "row_columns",
+]
+
+
+class ColumnType(enum.Enum):
+    """The logical type of a row column (mapped to Arrow, Spark and Parquet types)."""
+
+    STRING = "string"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    DOUBLE = "double"
+    LONG = "long"
+    STRINGS = "array<string>"
+    STRING_MAP = "map<string,string>"
+
+
+@attrs.frozen
+class Column:
+    """One column of the backlink rows: its name, logical type and nullability."""
+
+    name: str
+    type: ColumnType
+    nullable: bool
+    doc: str
+
+
+# Backlink field annotations -> column types. `str` alone is the one non-null string.
+_TYPE_OF_ANNOTATION: dict[object, tuple[ColumnType, bool]] = {
+    str: (ColumnType.STRING, False),
+    str | None: (ColumnType.STRING, True),
+    bool | None: (ColumnType.BOOLEAN, True),
+    LinkKind | None: (ColumnType.STRING, True),
+    Section | None: (ColumnType.STRING, True),
+    dt.date | None: (ColumnType.DATE, True),
+    float | None: (ColumnType.DOUBLE, True),
+    int | None: (ColumnType.LONG, True),
+    tuple[str, ...]: (ColumnType.STRINGS, False),
+    Mapping[str, str]: (ColumnType.STRING_MAP, False),
+}
+
+# The archive job's own columns, after Backlink's.
+JOB_COLUMNS = (
+    Column("target", ColumnType.STRING, False, "the target (its domain) the link points to"),
+    Column("archive", ColumnType.STRING, False, "the archive file of the first capture"),
+    Column("archive_offset", ColumnType.LONG, False, "the first capture's record offset in it"),
+    Column("occurrence", ColumnType.LONG, False, "0 for the page's first such link, 1 for a second"),
+    Column("captures", ColumnType.LONG, False, "how many captures had the link"),
+)
+
+
+@functools.cache
+def row_columns() -> tuple[Column, ...]:
+    """Every column of the backlink rows: `Backlink`'s fields, then the job's own.
+
+    Raises:
+        TypeError: a `Backlink` field has a type the row table does not know.
+    """
+    # Backlink says it lives in `backlinkkit`, whose namespace lacks the names its (string)
+    # annotations use: resolve them in one that has them, wherever Backlink is defined.
+    namespace = {
+        **vars(typing),
+        "dt": dt,
+        "datetime": dt,
+        "Mapping": Mapping,
+        "LinkKind": LinkKind,
+        "Section": Section,
+    }
+    hints = typing.get_type_hints(Backlink, globalns=namespace)
+    columns = []
+    for field in attrs.fields(Backlink):
+        known = _TYPE_OF_ANNOTATION.get(hints[field.name])
+        if known is None:
+            raise TypeError(
+                f"Backlink.{field.name} has type {hints[field.name]!r}, which backlinkkit's "
+                "archive rows cannot store: add it to _archives._rows._TYPE_OF_ANNOTATION"
+            )
+        column_type, nullable = known
+        columns.append(Column(field.name, column_type, nullable, f"Backlink.{field.name}"))
+    return (*columns, *JOB_COLUMNS)
+
+
+@attrs.frozen
+class BacklinkRow:
+    """One backlink found in web archives: the link, its target, and where it was captured.
+
+    The same link in several captures (crawls, files) is one row after `merge_rows`: its
+    identity is the target, the linking page, the link's URL, anchor, rel flags, kind and
+    section, and its occurrence (the second identical link on a page is another link).
+
+    Attributes:
+        target: the domain of the target the link points to.
+        backlink: the link, with `first_seen` / `last_seen` its earliest and latest capture.
+        archive: the archive file of the first capture.
+        archive_offset: the first capture's record offset in that file.
+        occurrence: 0 for the page's first link of this identity, 1 for the second...
+        captures: how many captures had the link.
+    """
+
+    target: str
+    backlink: Backlink
+    archive: str
+    archive_offset: int
+    occurrence: int = 0
+    captures: int = 1
+
+    @property
+    def identity(self) -> tuple[object, ...]:
+        """What makes two rows the same link (see the class docstring)."""
+        b = self.backlink
+        return (
+            self.target,
+            b.source_url,
+            b.target_url,
+            b.anchor,
+            b.nofollow,
+            b.sponsored,
+            b.ugc,
+            b.kind,
+            b.section,
+            self.occurrence,
+        )
+
+    @property
+    def first_capture(self) -> tuple[dt.date, str, int]:
+        """The order captures are told apart by: date, archive name, record offset."""
+        return (self.backlink.first_seen or dt.date.min, self.archive, self.archive_offset)
+
+    @property
+    def last_capture(self) -> tuple[dt.date, str, int]:
+        """The latest capture's date, archive name and record offset."""
+        return (self.backlink.last_seen or dt.date.min, self.archive, self.archive_offset)
+
+
+# The columns of a link's identity, named as the row columns (for Spark's groupBy).
+IDENTITY_COLUMNS = (
+    "target",
+    "source_url",
+    "target_url",
+    "anchor",
+    "nofollow",
+    "sponsored",
+    "ugc",
+    "kind",
+    "section",
+    "occurrence",
+)
+
+
+def merge_rows(rows: Iterable[BacklinkRow]) -> list[BacklinkRow]:
+    """One row per link: captures of the same link merged, as the Spark job merges them.
+
+    `first_seen` is the earliest capture's date and `archive` / `archive_offset` point to that
+    capture; `last_seen` is the latest's, and the fields a capture can change (source IP, page
+    title, the page's outbound link counts) come from the latest capture; `captures` adds up.
+    Captures of the same day are ordered by archive name, then offset, so the result does not
+    depend on the order of `rows`.
+
+    Returns:
+        The merged rows, in the order of each link's first appearance in `rows`.
+    """
+    merged: dict[tuple[object, ...], BacklinkRow] = {}
+    for row in rows:
+        key = row.identity
+        seen = merged.get(key)
+        merged[key] = row if seen is None else _merged(seen, row)
+    return list(merged.values())
+
+
+def _merged(a: BacklinkRow, b: BacklinkRow) -> BacklinkRow:
+    first = a if a.first_capture <= b.first_capture else b
+    last = a if a.last_capture >= b.last_capture else b
+    backlink = attrs.evolve(
+        last.backlink,
+        first_seen=first.backlink.first_seen,
+        last_seen=last.backlink.last_seen,
+    )
+    return BacklinkRow(
+        a.target,
+        backlink,
+        first.archive,
+        first.archive_offset,
+        a.occurrence,
+        a.captures + b.captures,
+    )
