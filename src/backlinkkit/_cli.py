@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._archives._command import add_warc_command
 from ._errors import BacklinkkitError
 from ._examples import EXAMPLE_URL, example_page
 from ._extract import extract_links
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     links.add_argument("--json", action="store_true", help="print JSON instead of a table")
     links.set_defaults(run=_links_command)
+    add_warc_command(commands)
     return parser
 
 

@@ -9,9 +9,10 @@ from .. import LinkProfile
 from ._arrow import arrow_schema, batch_of_rows, pyarrow
 from ._errors import ArchiveJobError
 from ._rows import BacklinkRow
+from ._scan import ArchiveStats
 from ._sources import exists, join_location, open_output
 
-__all__ = ["check_output", "write_json", "write_profiles", "write_rows"]
+__all__ = ["check_output", "job_summary", "write_json", "write_profiles", "write_rows"]
 
 ROWS_DIR = "backlinks"
 PROFILES_DIR = "profiles"
@@ -58,3 +59,23 @@ def write_profiles(profiles: Mapping[str, LinkProfile], out: str) -> list[str]:
         write_json(profile.to_dict(), location)
         locations.append(location)
     return locations
+
+
+def job_summary(
+    stats: ArchiveStats,
+    *,
+    targets: Sequence[str],
+    backlinks_kept: int,
+    seconds: float | None,
+    engine: str,
+    rows: bool,
+) -> dict[str, object]:
+    """The content of `job.json`: the stats, the rows kept, the time, how the job ran."""
+    return {
+        "engine": engine,
+        "targets": list(targets),
+        **stats.to_dict(),
+        "backlinks_kept": backlinks_kept,
+        "rows_written": rows,
+        "seconds": None if seconds is None else round(seconds, 3),
+    }

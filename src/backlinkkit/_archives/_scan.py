@@ -95,6 +95,17 @@ class ArchiveStats:
             self.cpu_seconds + other.cpu_seconds,
         )
 
+    # Stats travel between processes: versioned plain data, as every pickle of backlinkkit.
+    def __getstate__(self) -> dict[str, object]:
+        return {"version": _STATE_VERSION, **self.to_dict()}
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        if state.get("version") != _STATE_VERSION:
+            raise TypeError(f"cannot load ArchiveStats pickled with state {state.get('version')!r}")
+        fresh = ArchiveStats.from_dict(state)
+        for field in attrs.fields(ArchiveStats):
+            object.__setattr__(self, field.name, getattr(fresh, field.name))
+
     @property
     def bad_records(self) -> Mapping[SkipReason, int]:
         """The skipped records that were damaged (truncated, corrupt, malformed...), by reason."""
