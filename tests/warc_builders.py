@@ -202,3 +202,55 @@ def wat_file(specs: Iterable[WatPageSpec], *, compress: bool = True) -> bytes:
         records.append(wat_request_record(spec))
         records.append(wat_record(spec))
     return members(records, compress=compress)
+
+
+# -- pages written for the tests: every case the archive job must get right ---------------
+
+TARGET_DOMAINS = ("example.com", "bücher.example", "blog.shop.test")
+
+TEST_PAGES = (
+    Page(
+        "https://news.test/2024/story",
+        "<title>A story</title>"
+        '<nav><a href="https://www.example.com/">Example</a></nav>'
+        '<article><p>Buy <a href="https://example.com/shoes" rel="sponsored">running shoes</a>'
+        ' and <a href="https://EXAMPLE.COM/shoes" rel="nofollow ugc">RUNNING shoes</a>.</p>'
+        '<a href="https://example.com/shoes" rel="sponsored">running shoes</a></article>'
+        '<footer><a href="https://example.com/"><img src="/logo.png" alt="Example logo"></a>'
+        '<a href="https://other.test/">other</a></footer>',
+    ),
+    Page(
+        "https://blog.test/post",
+        '<head><base href="https://example.com/docs/"></head>'
+        '<a href="guide">the guide</a> <a href="//xn--bcher-kva.example/buch">Bücher</a>'
+        '<a href="https://BÜCHER.example/">BÜCHER</a><a href="https://blog.shop.test/a">shop blog</a>'
+        '<a href="https://shop.test/">not the blog</a>',
+        date="2024-06-02T08:30:00Z",
+        ip="198.51.100.4",
+    ),
+    Page(
+        "https://forum.test/thread?id=9",
+        '<meta name="robots" content="nofollow">'
+        '<a href="https://exa&#109;ple.com/hidden">an entity</a>'
+        '<a href="https://ex%61mple.com/pct">percent</a>'
+        '<a href="https://example&#46;com/dot">a dot</a>',
+        date="2023-12-31T23:59:59Z",
+        ip=None,
+    ),
+    Page(
+        "https://latin.test/",
+        "<p><a href='https://example.com/caf\xe9'>caf\xe9 cr\xe8me</a></p>".encode("latin-1"),
+        content_type="text/html; charset=iso-8859-1",
+        headers=(("X-Robots-Tag", "noarchive"), ("X-Robots-Tag", "nofollow")),
+    ),
+    Page("https://www.example.com/about", '<a href="/">home</a><a href="https://blog.test/">a friend</a>'),
+    Page("https://example.com/logo.png", b"\x89PNG\r\n", content_type="image/png"),
+    Page("https://gone.test/", '<a href="https://example.com/">x</a>', status=404),
+    Page("https://moved.test/", "", status=301, content_type=None, headers=(("Location", "https://x.test/"),)),
+    Page(
+        "https://wide.test/",
+        '\ufeff<a href="https://example.com/wide">wide</a>'.encode("utf-16-le"),
+        content_type="text/html",
+    ),
+    Page("https://quiet.test/", '<p>No links to any target here, only <a href="https://quiet.test/x">one</a>.</p>'),
+)

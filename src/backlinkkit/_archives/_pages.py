@@ -16,21 +16,18 @@ import attrs
 
 from .. import Backlink, ExtractionError, InvalidURLError, LinkKind, PageLinks, SuffixList
 from .. import extract_links
+from ._prefilter import Prefilter
 from ._records import SkippedRecord, SkipReason, WarcPage, WatLink, WatPage
 from ._rows import BacklinkRow
 from ._targets import Target
 
-__all__ = ["PageRows", "page_rows"]
-
-_RELS_UNFOLLOWED = frozenset({"nofollow", "sponsored", "ugc"})
-
+__all__ = ["PageRows", "own_site_of", "page_rows"]
 
 @attrs.frozen
 class PageRows:
-    """What one page gave: its backlink rows, and the targets whose own site it is on."""
+    """The backlink rows one page gave (one per link to a target, numbered by occurrence)."""
 
     rows: tuple[BacklinkRow, ...]
-    own_site_of: tuple[str, ...] = ()
 
 
 def _hostname(url: str) -> str | None:
@@ -49,17 +46,20 @@ def _join(base: str, href: str) -> str | None:
     return joined
 
 
-def page_rows(page: WarcPage | WatPage, targets: Sequence[Target]) -> PageRows | SkippedRecord:
+def page_rows(
+    page: WarcPage | WatPage, targets: Sequence[Target], *, prefilter: Prefilter | None = None
+) -> PageRows | SkippedRecord:
     """The backlink rows of one archived page, for every target it links to.
 
     Args:
         page: a page read by `read_warc` or `read_wat`.
         targets: the targets.
+        prefilter: if given, pages it rules out are skipped before parsing.
 
     Returns:
-        The rows (one per link to a target, with its occurrence), and the targets whose own site
-        the page is on; or a `SkippedRecord` when the page is on every target's own site or
-        cannot be read at all.
+        The rows (one per link to a target, with its occurrence); or a `SkippedRecord` when the
+        page is on every target's own site, when the prefilter rules it out, or when it cannot
+        be read at all.
     """
     host = _hostname(page.url)
     if host is None:
@@ -68,6 +68,8 @@ def page_rows(page: WarcPage | WatPage, targets: Sequence[Target]) -> PageRows |
     own = tuple(target.domain for target in targets if target.site == site)
     if len(own) == len(targets):
         return SkippedRecord(SkipReason.OWN_SITE, page.archive, page.offset, page.url, site)
+    if prefilter is not None and not _may_link(prefilter, page):
+        return SkippedRecord(SkipReason.PREFILTER, page.archive, page.offset, page.url)
     others = [target for target in targets if target.site != site]
     if isinstance(page, WarcPage):
         backlinks = _warc_backlinks(page, others)
@@ -75,7 +77,27 @@ def page_rows(page: WarcPage | WatPage, targets: Sequence[Target]) -> PageRows |
         backlinks = _wat_backlinks(page, others, site)
     if isinstance(backlinks, SkippedRecord):
         return backlinks
-    return PageRows(_numbered(backlinks, page), own)
+    return PageRows(_numbered(backlinks, page))
+
+
+def own_site_of(page: WarcPage | WatPage, targets: Sequence[Target]) -> tuple[str, ...]:
+    """The domains of the targets whose own site the page is on (its links to them are own)."""
+    host = _hostname(page.url)
+    if host is None:
+        return ()
+    site = SuffixList.bundled().registrable_domain(host)
+    return tuple(target.domain for target in targets if target.site == site)
+
+
+def _may_link(check: Prefilter, page: WarcPage | WatPage) -> bool:
+    if isinstance(page, WarcPage):
+        content_type = next(
+            (value for name, value in page.headers.items() if name.lower() == "content-type"), None
+        )
+        return check.may_link(page.body, content_type=content_type)
+    # A WAT's links are what the page's bytes were for: search the hrefs and the base.
+    hrefs = [page.base or "", *(link.href for link in page.links)]
+    return check.may_link("\n".join(hrefs).encode("utf-8", "surrogatepass"))
 
 
 def _numbered(

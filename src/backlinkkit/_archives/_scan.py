@@ -29,7 +29,7 @@ from ._sources import (
     resolve_entry,
 )
 from ._targets import Target
-from ._pages import PageRows, page_rows
+from ._pages import PageRows, own_site_of, page_rows
 
 __all__ = [
     "ArchiveFormat",
@@ -173,16 +173,6 @@ def _pages(stream: IO[bytes], archive: str, fmt: ArchiveFormat) -> Iterator[Warc
     return read_warc(stream, archive=archive)
 
 
-def _may_link(check: Prefilter, page: WarcPage | WatPage) -> bool:
-    if isinstance(page, WarcPage):
-        content_type = next(
-            (v for k, v in page.headers.items() if k.lower() == "content-type"), None
-        )
-        return check.may_link(page.body, content_type=content_type)
-    hrefs = [page.base or "", *(link.href for link in page.links)]
-    return check.may_link("\n".join(hrefs).encode("utf-8", "surrogatepass"))
-
-
 def scan_archive(
     stream: IO[bytes],
     targets: Sequence[Target],
@@ -227,21 +217,15 @@ def scan_archive(
             break
         records += 1
         if not isinstance(item, SkippedRecord):
-            if check is not None and not _may_link(check, item):
-                item = SkippedRecord(SkipReason.PREFILTER, archive, item.offset, item.url)
-            else:
-                result = page_rows(item, targets)
-                if isinstance(result, PageRows):
-                    pages += 1
-                    rows.extend(result.rows)
-                    for domain in result.own_site_of:
-                        own[domain] = own.get(domain, 0) + 1
-                    continue
-                item = result
+            for domain in own_site_of(item, targets):
+                own[domain] = own.get(domain, 0) + 1
+            result = page_rows(item, targets, prefilter=check)
+            if isinstance(result, PageRows):
+                pages += 1
+                rows.extend(result.rows)
+                continue
+            item = result
         skipped[item.reason] = skipped.get(item.reason, 0) + 1
-        if item.reason is SkipReason.OWN_SITE:
-            for target in targets:
-                own[target.domain] = own.get(target.domain, 0) + 1
     stats = ArchiveStats(
         1, records, pages, skipped, own, len(rows), time.process_time() - started
     )
