@@ -254,3 +254,49 @@ TEST_PAGES = (
     ),
     Page("https://quiet.test/", '<p>No links to any target here, only <a href="https://quiet.test/x">one</a>.</p>'),
 )
+
+
+def plain_backlinks(pages, targets):
+    """(target domain, Backlink) for every link to a target: extract_links on each page as is.
+
+    The reference the archive job must equal: no archive, no rows, no merging.
+    """
+    import attrs
+
+    from backlinkkit import Backlink, extract_links, registrable_domain
+
+    found = []
+    for page in pages:
+        is_html = (page.content_type or "").split(";")[0] == "text/html"
+        if not (200 <= page.status < 300 and is_html):
+            continue
+        headers = {}
+        for name, value in (("Content-Type", page.content_type), *page.headers):
+            if value is not None:
+                headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        links = extract_links(page.body, page.url, headers=headers)
+        site = registrable_domain(page.url)
+        external = [link for link in links if link.is_external]
+        for link in links:
+            for target in targets:
+                if target.site == site or not target.matches(link.host):
+                    continue
+                backlink = attrs.evolve(
+                    Backlink.from_link(link, page.url),
+                    first_seen=page.seen.date(),
+                    last_seen=page.seen.date(),
+                    source_ip=page.ip,
+                    source_title=links.title,
+                    external_links=len(external),
+                    linked_domains=len({link.domain for link in external if link.domain}),
+                )
+                found.append((target.domain, backlink))
+    return found
+
+
+def plain_profiles(pages, targets):
+    """One LinkProfile per target, fed with `plain_backlinks`."""
+    profiles = {target.domain: target.profile() for target in targets}
+    for domain, backlink in plain_backlinks(pages, targets):
+        profiles[domain].add(backlink)
+    return profiles

@@ -240,9 +240,11 @@ def _digest_ok(value: str, data: bytes) -> bool | None:
 def _blocks(stream: IO[bytes], archive: str, record_type: str) -> Iterator[_Block | SkippedRecord]:
     warc = _fastwarc()
     types = warc.WarcRecordType.response if record_type == "response" else warc.WarcRecordType.metadata
+    if not _can_tell(stream):
+        stream = _Counted(stream)  # FastWARC asks where the stream is (and panics if it cannot say)
     base = _tell(stream)
     gzipped = _peek(stream, len(_GZIP_MAGIC)) == _GZIP_MAGIC
-    last_offset = -1
+    last_offset = base - 1  # the last record read (none yet)
     while True:
         iterator = warc.ArchiveIterator(stream, record_types=types, parse_http=False)
         try:
@@ -253,16 +255,17 @@ def _blocks(stream: IO[bytes], archive: str, record_type: str) -> Iterator[_Bloc
             return
         except OSError as error:
             # A gzip member (or the bytes after the last good one) does not decompress: skip it
-            # and resume at the next member that does, if the stream can seek back.
-            start = last_offset + 1 if last_offset >= 0 else base + 1
-            detail = f"{error} (after offset {start - 1})"
-            yield SkippedRecord(SkipReason.CORRUPT_GZIP, archive, start - 1, None, detail)
+            # and resume at the next member that does, if the stream can seek back. The search
+            # starts past the last record read, or past the failed resume point: always forward.
+            start = max(last_offset, base) + 1
+            yield SkippedRecord(
+                SkipReason.CORRUPT_GZIP, archive, start - 1, None, f"{error} (after offset {start - 1})"
+            )
             resume = _next_gzip_member(stream, start) if gzipped else None
             if resume is None:
                 return
             stream.seek(resume)
-            base = resume
-            last_offset = resume - 1
+            base = last_offset = resume
 
 
 def _checked(record: Any, offset: int, archive: str) -> _Block | SkippedRecord:  # noqa: ANN401
@@ -283,14 +286,46 @@ def _checked(record: Any, offset: int, archive: str) -> _Block | SkippedRecord: 
     return _Block(offset, headers, data)
 
 
-def _tell(stream: IO[bytes]) -> int:
+class _Counted:
+    """A stream that cannot tell its position, made to: it counts what was read (no seeking)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._position = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        raise OSError("this stream cannot seek")
+
+    def readable(self) -> bool:
+        return True
+
+
+def _can_tell(stream: IO[bytes]) -> bool:
+    try:
+        stream.tell()
+    except (OSError, AttributeError, ValueError):
+        return False
+    return True
+
+
+def _tell(stream: IO[bytes] | _Counted) -> int:
     try:
         return stream.tell()
     except (OSError, AttributeError, ValueError):
         return 0
 
 
-def _peek(stream: IO[bytes], size: int) -> bytes:
+def _peek(stream: IO[bytes] | _Counted, size: int) -> bytes:
+    if isinstance(stream, _Counted) or not getattr(stream, "seekable", lambda: False)():
+        return b""  # not seekable: read as it comes, no resynchronizing
     try:
         position = stream.tell()
         head = stream.read(size)
@@ -300,7 +335,7 @@ def _peek(stream: IO[bytes], size: int) -> bytes:
     return head
 
 
-def _next_gzip_member(stream: IO[bytes], start: int) -> int | None:
+def _next_gzip_member(stream: IO[bytes] | _Counted, start: int) -> int | None:
     """The offset of the first gzip member at or after `start` that decompresses to a WARC record."""
     try:
         position = start
@@ -320,21 +355,24 @@ def _next_gzip_member(stream: IO[bytes], start: int) -> int | None:
     return None
 
 
-def _starts_warc_member(stream: IO[bytes], offset: int) -> bool:
+def _starts_warc_member(stream: IO[bytes] | _Counted, offset: int) -> bool:
+    """Whether a whole gzip member starts at `offset` and holds the start of a WARC record."""
     stream.seek(offset)
     inflater = zlib.decompressobj(wbits=31)
     head = b""
+    read = 0
     try:
-        while len(head) < 8 and not inflater.eof:
-            chunk = stream.read(1 << 14)
+        while not inflater.eof and read < _RESYNC_WINDOW:
+            chunk = stream.read(1 << 16)
             if not chunk:
-                break
-            head += inflater.decompress(chunk, 8 - len(head))
-            while inflater.unconsumed_tail and len(head) < 8:
-                head += inflater.decompress(inflater.unconsumed_tail, 8 - len(head))
+                return False  # the member ends before its end: cut short
+            read += len(chunk)
+            out = inflater.decompress(chunk)
+            if len(head) < 8:
+                head += out[: 8 - len(head)]
     except zlib.error:
         return False
-    return head.startswith(b"WARC/")
+    return inflater.eof and head.startswith(b"WARC/")
 
 
 def _target_uri(value: str | None) -> str | None:

@@ -181,27 +181,34 @@ def merge_rows(rows: Iterable[BacklinkRow]) -> list[BacklinkRow]:
     Returns:
         The merged rows, in the order of each link's first appearance in `rows`.
     """
-    merged: dict[tuple[object, ...], BacklinkRow] = {}
+    # Per link: its earliest capture, its latest, and the captures counted so far.
+    merged: dict[tuple[object, ...], list[BacklinkRow | int]] = {}
     for row in rows:
         key = row.identity
         seen = merged.get(key)
-        merged[key] = row if seen is None else _merged(seen, row)
-    return list(merged.values())
+        if seen is None:
+            merged[key] = [row, row, row.captures]
+            continue
+        first, last, captures = seen
+        assert isinstance(first, BacklinkRow)  # noqa: S101 - the list's shape, for mypy
+        assert isinstance(last, BacklinkRow)  # noqa: S101
+        assert isinstance(captures, int)  # noqa: S101
+        if row.first_capture < first.first_capture:
+            seen[0] = row
+        if row.last_capture > last.last_capture:
+            seen[1] = row
+        seen[2] = captures + row.captures
+    return [_merged(*entry) for entry in merged.values()]  # type: ignore[arg-type]
 
 
-def _merged(a: BacklinkRow, b: BacklinkRow) -> BacklinkRow:
-    first = a if a.first_capture <= b.first_capture else b
-    last = a if a.last_capture >= b.last_capture else b
+def _merged(first: BacklinkRow, last: BacklinkRow, captures: int) -> BacklinkRow:
+    if first is last and captures == first.captures:
+        return first
     backlink = attrs.evolve(
         last.backlink,
         first_seen=first.backlink.first_seen,
         last_seen=last.backlink.last_seen,
     )
     return BacklinkRow(
-        a.target,
-        backlink,
-        first.archive,
-        first.archive_offset,
-        a.occurrence,
-        a.captures + b.captures,
+        first.target, backlink, first.archive, first.archive_offset, first.occurrence, captures
     )
