@@ -22,12 +22,14 @@ backlinkkit installed on each node (see the cluster page of the docs).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -59,6 +61,20 @@ __all__ = ["JobResult", "backlinks_schema", "main", "run_job", "spark_session"]
 # Fields a later capture may change: the merged row takes them from the latest capture.
 _DATES = ("first_seen", "last_seen")
 _PLACE = ("archive", "archive_offset")
+
+
+@contextlib.contextmanager
+def _no_pandas_version_warning() -> Iterator[None]:
+    """Silence pyspark's one FutureWarning about pandas >= 3 (the job uses Arrow, not pandas).
+
+    pyspark 4.3 warns on every `mapInArrow` (and at start) that it "does not yet fully support
+    pandas >= 3.0.0"; no pandas code runs here, so that one message, and only it, is ignored.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
+        yield
 
 
 def _pyspark() -> Any:  # noqa: ANN401 - the pyspark.sql module
@@ -127,9 +143,12 @@ def spark_session(master: str | None = None) -> Any:  # noqa: ANN401 - a SparkSe
         builder = builder.master(master)
     if master is not None and master.startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        # One machine: no web UI, and few shuffle partitions for the merge (not Spark's 200).
         builder = builder.config("spark.ui.enabled", "false")
+        builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
     builder = builder.config("spark.ui.showConsoleProgress", str(sys.stderr.isatty()).lower())
-    session = builder.getOrCreate()
+    with _no_pandas_version_warning():
+        session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 
@@ -227,7 +246,8 @@ def run_job(
     files = session.createDataFrame([(location,) for location in locations], "path string")
     files = files.repartition(tasks)
     extract = functools.partial(extract_batches, targets=targets, fmt=format, prefilter=prefilter)
-    extracted = files.mapInArrow(extract, from_arrow_schema(extraction_schema()))
+    with _no_pandas_version_warning():
+        extracted = files.mapInArrow(extract, from_arrow_schema(extraction_schema()))
     extracted = extracted.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         stats_rows = extracted.where(F.col(STATS_COLUMN).isNotNull()).select(STATS_COLUMN).collect()
@@ -244,7 +264,9 @@ def run_job(
             merged = merged.persist(StorageLevel.MEMORY_AND_DISK)
         kept = merged.count()
         profile = functools.partial(profile_batches, targets=targets)
-        pickles = merged.mapInArrow(profile, "target string, profile binary").collect()
+        with _no_pandas_version_warning():
+            profiled = merged.mapInArrow(profile, "target string, profile binary")
+        pickles = profiled.collect()
         profiles = merged_profiles([(row[0], bytes(row[1])) for row in pickles], targets)
     finally:
         extracted.unpersist()
