@@ -19,20 +19,6 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from warc_builders import (
-    TARGET_DOMAINS,
-    TEST_PAGES,
-    Page,
-    WatEntry,
-    WatPageSpec,
-    members,
-    plain_backlinks,
-    plain_profiles,
-    warc_file,
-    warc_record,
-    warc_response,
-    wat_file,
-)
 
 from backlinkkit import (
     Backlink,
@@ -50,8 +36,8 @@ from backlinkkit.warc import (
     ArchiveStats,
     BacklinkRow,
     Prefilter,
-    SkipReason,
     SkippedRecord,
+    SkipReason,
     Target,
     WarcPage,
     WatPage,
@@ -64,6 +50,20 @@ from backlinkkit.warc import (
     scan_archives,
     targets_from_toml,
     write_results,
+)
+from warc_builders import (
+    TARGET_DOMAINS,
+    TEST_PAGES,
+    Page,
+    WatEntry,
+    WatPageSpec,
+    members,
+    plain_backlinks,
+    plain_profiles,
+    warc_file,
+    warc_record,
+    warc_response,
+    wat_file,
 )
 
 needs_fastwarc = pytest.mark.skipif(find_spec("fastwarc") is None, reason="needs the warc extra")
@@ -95,7 +95,9 @@ class TestTarget:
         """A target's domain is the host as URLs carry it: lower-case punycode, no dot at the end."""
         assert Target(given).domain == domain
 
-    @pytest.mark.parametrize("given", ["", "  ", "a b.com", "example.com/path", "http://", "user@example.com"])
+    @pytest.mark.parametrize(
+        "given", ["", "  ", "a b.com", "example.com/path", "http://", "user@example.com"]
+    )
     def test_bad_domain_is_refused(self, given):
         """Something that is no host name raises InvalidURLError, naming it."""
         with pytest.raises(InvalidURLError, match="host"):
@@ -213,7 +215,7 @@ class TestPrefilter:
             b"",
             b'<a href="https://other.test/">x</a>',
             b"<p>Tom &amp; Jerry &#39;quoted&#39; &#160; 50%20off %3D</p>",
-            '<p>Café in UTF-8, no target</p>'.encode(),
+            "<p>Café in UTF-8, no target</p>".encode(),
         ],
     )
     def test_pages_without_any_spelling_are_skipped(self, body):
@@ -248,7 +250,9 @@ class TestPrefilter:
 
     @given(
         host=st.lists(
-            st.sampled_from(["plain", "upper", "decimal", "hex", "percent"]), min_size=11, max_size=11
+            st.sampled_from(["plain", "upper", "decimal", "hex", "percent"]),
+            min_size=11,
+            max_size=11,
         ),
         dot=st.sampled_from([".", "&#46;", "&#x2e;", "%2E", "&period;"]),
     )
@@ -312,7 +316,10 @@ class TestReadWarc:
         """WARC 1.0's <uri> form is unwrapped; a date with fractions and an offset is read in UTC."""
         http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
         record = warc_record(
-            "response", "<https://a.test/>", "2024-05-01T12:00:00.5+02:00", http,
+            "response",
+            "<https://a.test/>",
+            "2024-05-01T12:00:00.5+02:00",
+            http,
             content_type="application/http; msgtype=response",
         )
         (page,) = pages_of(members([record]))
@@ -334,12 +341,24 @@ class TestReadWarc:
     @pytest.mark.parametrize(
         ("page", "reason"),
         [
-            (Page("https://a.test/x.png", b"\x89PNG", content_type="image/png"), SkipReason.NOT_HTML),
-            (Page("https://a.test/x.pdf", b"%PDF", content_type="application/pdf"), SkipReason.NOT_HTML),
+            (
+                Page("https://a.test/x.png", b"\x89PNG", content_type="image/png"),
+                SkipReason.NOT_HTML,
+            ),
+            (
+                Page("https://a.test/x.pdf", b"%PDF", content_type="application/pdf"),
+                SkipReason.NOT_HTML,
+            ),
             (Page("https://a.test/gone", "<p>gone</p>", status=404), SkipReason.HTTP_STATUS),
             (Page("https://a.test/moved", "", status=301), SkipReason.HTTP_STATUS),
-            (Page("https://a.test/br", b"\x0b\x02", headers=(("Content-Encoding", "br"),)), SkipReason.CONTENT_ENCODING),
-            (Page("https://a.test/bad", b"not gzip", headers=(("Content-Encoding", "gzip"),)), SkipReason.CONTENT_ENCODING),
+            (
+                Page("https://a.test/br", b"\x0b\x02", headers=(("Content-Encoding", "br"),)),
+                SkipReason.CONTENT_ENCODING,
+            ),
+            (
+                Page("https://a.test/bad", b"not gzip", headers=(("Content-Encoding", "gzip"),)),
+                SkipReason.CONTENT_ENCODING,
+            ),
         ],
     )
     def test_records_that_are_no_html_page_are_skipped_with_a_reason(self, page, reason):
@@ -359,9 +378,17 @@ class TestReadWarc:
 
     def test_non_http_and_dateless_records(self):
         """A dns: record is not HTML; a response without a valid WARC-Date is malformed."""
-        dns = warc_record("response", "dns:a.test", "2024-05-01T00:00:00Z", b"a.test. 60 IN A 192.0.2.1\n", content_type="text/dns")
+        dns = warc_record(
+            "response",
+            "dns:a.test",
+            "2024-05-01T00:00:00Z",
+            b"a.test. 60 IN A 192.0.2.1\n",
+            content_type="text/dns",
+        )
         dateless = warc_record(
-            "response", "https://a.test/", "yesterday",
+            "response",
+            "https://a.test/",
+            "yesterday",
             b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx",
             content_type="application/http; msgtype=response",
         )
@@ -378,10 +405,12 @@ class TestReadWarc:
 
     def test_truncated_plain_file(self):
         """An uncompressed file cut short gives TRUNCATED for its last record too."""
-        data = warc_file([Page("https://a.test/", "<p>x</p>" * 100)], compress=False, with_requests=False)
-        assert [item.reason for item in pages_of(data[:-150]) if isinstance(item, SkippedRecord)] == [
-            SkipReason.TRUNCATED
-        ]
+        data = warc_file(
+            [Page("https://a.test/", "<p>x</p>" * 100)], compress=False, with_requests=False
+        )
+        assert [
+            item.reason for item in pages_of(data[:-150]) if isinstance(item, SkippedRecord)
+        ] == [SkipReason.TRUNCATED]
 
     def test_corrupt_gzip_member_is_skipped_and_reading_goes_on(self):
         """A gzip member that does not decompress is counted; the members after it are read."""
@@ -434,7 +463,11 @@ class TestReadWarc:
                 return len(chunk)
 
         data = warc_file([Page("https://a.test/", "<p>x</p>")])
-        pages = [item for item in read_warc(io.BufferedReader(Pipe(data)), archive="p") if isinstance(item, WarcPage)]
+        pages = [
+            item
+            for item in read_warc(io.BufferedReader(Pipe(data)), archive="p")
+            if isinstance(item, WarcPage)
+        ]
         assert [page.url for page in pages] == ["https://a.test/"]
 
     def test_without_fastwarc_the_extra_is_named(self, monkeypatch):
@@ -497,7 +530,13 @@ class TestReadWat:
 
     def test_bad_json_is_malformed(self):
         """A metadata record whose JSON does not parse is MALFORMED, never an exception."""
-        record = warc_record("metadata", "https://a.test/", "2024-05-01T00:00:00Z", b"{not json", content_type="application/json")
+        record = warc_record(
+            "metadata",
+            "https://a.test/",
+            "2024-05-01T00:00:00Z",
+            b"{not json",
+            content_type="application/json",
+        )
         (item,) = list(read_wat(io.BytesIO(members([record]))))
         assert item.reason is SkipReason.MALFORMED
 
@@ -523,13 +562,20 @@ class TestPageRows:
     def test_headers_reach_the_extractor(self):
         """Content-Type's charset decodes the page, and a repeated X-Robots-Tag's nofollow counts."""
         rows = self.scan([TEST_PAGES[3]]).rows
-        assert [(row.backlink.anchor, row.backlink.nofollow) for row in rows] == [("café crème", True)]
+        assert [(row.backlink.anchor, row.backlink.nofollow) for row in rows] == [
+            ("café crème", True)
+        ]
 
     def test_fields_from_the_record_and_page(self):
         """Dates from WARC-Date, IP from WARC-IP-Address, title and outbound counts from the page."""
         row = self.scan([TEST_PAGES[0]]).rows[0]
         backlink = row.backlink
-        assert (backlink.first_seen, backlink.last_seen, backlink.source_ip, backlink.source_title) == (
+        assert (
+            backlink.first_seen,
+            backlink.last_seen,
+            backlink.source_ip,
+            backlink.source_title,
+        ) == (
             dt.date(2024, 5, 1),
             dt.date(2024, 5, 1),
             "203.0.113.7",
@@ -545,7 +591,10 @@ class TestPageRows:
 
     def test_own_site_pages_give_no_rows_and_are_counted(self):
         """A target's own pages give no rows for it (own links) and count in own_site_pages."""
-        own = Page("https://www.example.com/", '<a href="https://example.com/x">own</a><a href="https://blog.shop.test/">b</a>')
+        own = Page(
+            "https://www.example.com/",
+            '<a href="https://example.com/x">own</a><a href="https://blog.shop.test/">b</a>',
+        )
         scan = self.scan([own])
         assert [row.target for row in scan.rows] == ["blog.shop.test"]
         assert dict(scan.stats.own_site_pages) == {"example.com": 1}
@@ -555,15 +604,23 @@ class TestPageRows:
     def test_wat_rows(self):
         """WAT links resolve against Head.Base by WHATWG rules, with rel flags, text and no kind for empty text."""
         data = wat_file([wat_spec()])
-        scan = scan_archive(io.BytesIO(data), [Target("example.com")], archive="t.wat.gz", format=ArchiveFormat.WAT)
-        got = [(r.backlink.target_url, r.backlink.anchor, r.backlink.nofollow, r.backlink.kind) for r in scan.rows]
+        scan = scan_archive(
+            io.BytesIO(data), [Target("example.com")], archive="t.wat.gz", format=ArchiveFormat.WAT
+        )
+        got = [
+            (r.backlink.target_url, r.backlink.anchor, r.backlink.nofollow, r.backlink.kind)
+            for r in scan.rows
+        ]
         assert got == [
             ("https://example.com/a", "Example", True, LinkKind.TEXT),
             ("https://example.com/local", "local", False, LinkKind.TEXT),
             ("https://example.com/dir/shop", "", False, None),
         ]
         assert scan.rows[0].backlink.source_title == "A post"
-        assert (scan.rows[0].backlink.external_links, scan.rows[0].backlink.linked_domains) == (3, 1)
+        assert (scan.rows[0].backlink.external_links, scan.rows[0].backlink.linked_domains) == (
+            3,
+            1,
+        )
 
     @pytest.mark.parametrize(
         ("href", "url"),
@@ -592,8 +649,14 @@ class TestPageRows:
     )
     def test_wat_page_robots(self, robots, headers, nofollow):
         """The page's robots meta and X-Robots-Tag make every WAT link nofollow, read as extract_links reads them."""
-        spec = wat_spec(links=[WatEntry("https://example.com/", "x")], robots=robots, headers={"Content-Type": "text/html", **headers})
-        scan = scan_archive(io.BytesIO(wat_file([spec])), [Target("example.com")], format=ArchiveFormat.WAT)
+        spec = wat_spec(
+            links=[WatEntry("https://example.com/", "x")],
+            robots=robots,
+            headers={"Content-Type": "text/html", **headers},
+        )
+        scan = scan_archive(
+            io.BytesIO(wat_file([spec])), [Target("example.com")], format=ArchiveFormat.WAT
+        )
         assert [row.backlink.nofollow for row in scan.rows] == [nofollow]
 
     def test_warc_and_wat_of_the_same_page_differ_as_documented(self):
@@ -615,7 +678,9 @@ class TestPageRows:
                 WatEntry("https://example.com/c", collapsed[:100]),  # may end in a space: trimmed
             ],
         )
-        wat_rows = scan_archive(io.BytesIO(wat_file([spec])), [Target("example.com")], format=ArchiveFormat.WAT).rows
+        wat_rows = scan_archive(
+            io.BytesIO(wat_file([spec])), [Target("example.com")], format=ArchiveFormat.WAT
+        ).rows
         warc_view = [(r.backlink.anchor, r.backlink.kind, r.backlink.section) for r in warc_rows]
         wat_view = [(r.backlink.anchor, r.backlink.kind, r.backlink.section) for r in wat_rows]
         assert warc_view == [
@@ -632,7 +697,9 @@ class TestPageRows:
 
 def row(source, *, seen, archive="a.warc.gz", offset=0, ip=None, anchor="x", target="example.com"):
     day = dt.date.fromisoformat(seen)
-    backlink = Backlink(source, "https://example.com/", anchor=anchor, first_seen=day, last_seen=day, source_ip=ip)
+    backlink = Backlink(
+        source, "https://example.com/", anchor=anchor, first_seen=day, last_seen=day, source_ip=ip
+    )
     return BacklinkRow(target, backlink, archive, offset)
 
 
@@ -640,12 +707,21 @@ class TestMergeRows:
     def test_captures_of_one_link_become_one_row(self):
         """The same link in three captures: one row, earliest and latest dates, first capture's place."""
         rows = [
-            row("https://a.test/", seen="2024-03-01", archive="b.warc.gz", offset=7, ip="192.0.2.2"),
-            row("https://a.test/", seen="2023-01-01", archive="c.warc.gz", offset=9, ip="192.0.2.1"),
-            row("https://a.test/", seen="2024-09-01", archive="a.warc.gz", offset=3, ip="192.0.2.3"),
+            row(
+                "https://a.test/", seen="2024-03-01", archive="b.warc.gz", offset=7, ip="192.0.2.2"
+            ),
+            row(
+                "https://a.test/", seen="2023-01-01", archive="c.warc.gz", offset=9, ip="192.0.2.1"
+            ),
+            row(
+                "https://a.test/", seen="2024-09-01", archive="a.warc.gz", offset=3, ip="192.0.2.3"
+            ),
         ]
         (merged,) = merge_rows(rows)
-        assert (merged.backlink.first_seen, merged.backlink.last_seen) == (dt.date(2023, 1, 1), dt.date(2024, 9, 1))
+        assert (merged.backlink.first_seen, merged.backlink.last_seen) == (
+            dt.date(2023, 1, 1),
+            dt.date(2024, 9, 1),
+        )
         assert (merged.archive, merged.archive_offset, merged.captures) == ("c.warc.gz", 9, 3)
         assert merged.backlink.source_ip == "192.0.2.3"
 
@@ -664,7 +740,13 @@ class TestMergeRows:
     def test_order_does_not_matter(self, order):
         """Property: any order of the captures merges to the same rows, ties broken by archive and offset."""
         rows = [
-            row("https://a.test/", seen="2024-01-01", archive=f"{i % 2}.warc.gz", offset=i, ip=f"192.0.2.{i}")
+            row(
+                "https://a.test/",
+                seen="2024-01-01",
+                archive=f"{i % 2}.warc.gz",
+                offset=i,
+                ip=f"192.0.2.{i}",
+            )
             for i in range(4)
         ] + [row("https://b.test/", seen=f"2024-0{i}-01", offset=i) for i in (1, 2)]
         shuffled = [rows[i] for i in order]
@@ -687,11 +769,22 @@ class TestRowColumns:
             BacklinkRow(
                 "example.com",
                 Backlink(
-                    "https://a.test/", "https://example.com/", anchor="a", nofollow=True,
-                    kind=LinkKind.IMAGE, section=Section.FOOTER, first_seen=dt.date(2024, 1, 2),
-                    toxic_markers=("m",), extra={"k": "v"}, external_links=3, toxicity=1.5,
+                    "https://a.test/",
+                    "https://example.com/",
+                    anchor="a",
+                    nofollow=True,
+                    kind=LinkKind.IMAGE,
+                    section=Section.FOOTER,
+                    first_seen=dt.date(2024, 1, 2),
+                    toxic_markers=("m",),
+                    extra={"k": "v"},
+                    external_links=3,
+                    toxicity=1.5,
                 ),
-                "x.warc.gz", 12, 1, 2,
+                "x.warc.gz",
+                12,
+                1,
+                2,
             ),
             BacklinkRow("example.com", Backlink("https://b.test/"), "y.warc.gz", 0),
         ]
@@ -707,7 +800,11 @@ class TestScanArchives:
         second = tmp_path / "two.warc.gz"
         second.write_bytes(warc_file(TEST_PAGES[5:]))
         later = tmp_path / "later.warc.gz"
-        later.write_bytes(warc_file([dataclasses.replace(TEST_PAGES[0], date="2025-02-03T04:05:06Z", ip="192.0.2.99")]))
+        later.write_bytes(
+            warc_file(
+                [dataclasses.replace(TEST_PAGES[0], date="2025-02-03T04:05:06Z", ip="192.0.2.99")]
+            )
+        )
         return [str(first), str(second), str(later)]
 
     def test_one_process_and_many_give_the_same(self, archives):
@@ -724,15 +821,22 @@ class TestScanArchives:
         reverse = scan_archives(archives[::-1], TARGETS, processes=1)
         parts = [scan_archives([a], TARGETS, processes=1) for a in archives]
         assert reverse.rows == whole.rows
-        assert sorted(merge_rows(r for p in parts for r in p.rows), key=repr) == sorted(whole.rows, key=repr)
+        assert sorted(merge_rows(r for p in parts for r in p.rows), key=repr) == sorted(
+            whole.rows, key=repr
+        )
 
     def test_duplicates_across_files_become_one_row(self, archives):
         """A page captured in two files gives one row per link with both dates and the latest IP."""
-        rows = [r for r in scan_archives(archives, TARGETS, processes=1).rows if r.backlink.source_url == "https://news.test/2024/story"]
-        assert rows and all(r.captures == 2 for r in rows)
-        assert {(r.backlink.first_seen, r.backlink.last_seen, r.backlink.source_ip) for r in rows} == {
-            (dt.date(2024, 5, 1), dt.date(2025, 2, 3), "192.0.2.99")
-        }
+        rows = [
+            r
+            for r in scan_archives(archives, TARGETS, processes=1).rows
+            if r.backlink.source_url == "https://news.test/2024/story"
+        ]
+        assert len(rows) == 5
+        assert all(r.captures == 2 for r in rows)
+        assert {
+            (r.backlink.first_seen, r.backlink.last_seen, r.backlink.source_ip) for r in rows
+        } == {(dt.date(2024, 5, 1), dt.date(2025, 2, 3), "192.0.2.99")}
         assert {r.archive for r in rows} == {archives[0]}
 
     def test_equals_plain_profiles_without_duplicates(self, archives):
@@ -758,7 +862,11 @@ class TestScanArchives:
         assert table.num_rows == len(result.rows)
         assert table.column_names == [column.name for column in row_columns()]
         summary = json.loads((out / "job.json").read_text())
-        assert (summary["backlinks_kept"], summary["engine"], summary["seconds"]) == (len(result.rows), "processes", 1.5)
+        assert (summary["backlinks_kept"], summary["engine"], summary["seconds"]) == (
+            len(result.rows),
+            "processes",
+            1.5,
+        )
         profile = json.loads((out / "profiles" / "example.com.json").read_text())
         assert profile == json.loads(json.dumps(result.profiles["example.com"].to_dict()))
         with pytest.raises(ArchiveJobError, match="already exists"):
@@ -812,7 +920,17 @@ class TestWarcCommand:
         archive = tmp_path / "pages.warc.gz"
         archive.write_bytes(warc_file(TEST_PAGES))
         out = tmp_path / "out"
-        status, stdout, stderr = self.run(capsys, str(archive), "--target", "example.com", "--processes", "1", "--out", str(out), "--prefilter")
+        status, stdout, stderr = self.run(
+            capsys,
+            str(archive),
+            "--target",
+            "example.com",
+            "--processes",
+            "1",
+            "--out",
+            str(out),
+            "--prefilter",
+        )
         assert (status, stderr) == (0, "")
         assert "backlinks kept 11" in stdout
         assert (out / "backlinks" / "part-00000.parquet").exists()
@@ -824,11 +942,26 @@ class TestWarcCommand:
         archive = tmp_path / "pages.warc"
         archive.write_bytes(warc_file(TEST_PAGES, compress=False))
         targets = tmp_path / "targets.toml"
-        targets.write_text('[[target]]\ndomain = "example.com"\nbrands = ["Example"]\n[[target]]\ndomain = "bücher.example"\n')
+        targets.write_text(
+            '[[target]]\ndomain = "example.com"\nbrands = ["Example"]\n[[target]]\ndomain = "bücher.example"\n'
+        )
         out = tmp_path / "out"
-        status, _, _ = self.run(capsys, str(archive), "--targets", str(targets), "--processes", "2", "--out", str(out), "--no-rows")
+        status, _, _ = self.run(
+            capsys,
+            str(archive),
+            "--targets",
+            str(targets),
+            "--processes",
+            "2",
+            "--out",
+            str(out),
+            "--no-rows",
+        )
         assert status == 0
-        assert sorted(p.name for p in (out / "profiles").iterdir()) == ["example.com.json", "xn--bcher-kva.example.json"]
+        assert sorted(p.name for p in (out / "profiles").iterdir()) == [
+            "example.com.json",
+            "xn--bcher-kva.example.json",
+        ]
         assert not (out / "backlinks").exists()
 
     @pytest.mark.parametrize(
@@ -837,7 +970,11 @@ class TestWarcCommand:
             (["--targets", "missing.toml"], 2, "cannot read missing.toml"),
             (["--target", "a b"], 1, "not a host name"),
             (["--target", "example.com", "--processes", "0"], 2, "--processes must be at least 1"),
-            (["--target", "example.com", "--processes", "1", "--master", "local"], 2, "cannot take --master"),
+            (
+                ["--target", "example.com", "--processes", "1", "--master", "local"],
+                2,
+                "cannot take --master",
+            ),
         ],
     )
     def test_failures_are_one_line_with_a_status(self, tmp_path, capsys, args, status, message):
@@ -855,8 +992,29 @@ class TestWarcCommand:
         (tmp_path / "o" / "job.json").write_text("{}")
         archive = tmp_path / "a.warc.gz"
         archive.write_bytes(warc_file(TEST_PAGES[:1]))
-        assert self.run(capsys, str(archive), "--target", "example.com", "--processes", "1", "--out", str(tmp_path / "o"))[0] == 1
-        status, _, stderr = self.run(capsys, str(tmp_path / "nope.txt"), "--target", "example.com", "--processes", "1", "--out", str(tmp_path / "p"))
+        assert (
+            self.run(
+                capsys,
+                str(archive),
+                "--target",
+                "example.com",
+                "--processes",
+                "1",
+                "--out",
+                str(tmp_path / "o"),
+            )[0]
+            == 1
+        )
+        status, _, stderr = self.run(
+            capsys,
+            str(tmp_path / "nope.txt"),
+            "--target",
+            "example.com",
+            "--processes",
+            "1",
+            "--out",
+            str(tmp_path / "p"),
+        )
         assert status == 2
         assert "nope.txt" in stderr
 

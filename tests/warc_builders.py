@@ -88,7 +88,10 @@ def warc_record(
 ) -> bytes:
     headers = [
         ("WARC-Type", record_type),
-        ("WARC-Record-ID", f"<urn:uuid:{uuid.UUID(int=hash((uri, date, record_type)) & (2**128 - 1))}>"),
+        (
+            "WARC-Record-ID",
+            f"<urn:uuid:{uuid.UUID(int=hash((uri, date, record_type)) & (2**128 - 1))}>",
+        ),
         ("WARC-Date", date),
         ("WARC-Target-URI", uri),
     ]
@@ -124,7 +127,11 @@ def warc_request(page: Page) -> bytes:
 
 def warcinfo() -> bytes:
     return warc_record(
-        "warcinfo", "", "2024-05-01T00:00:00Z", b"software: tests\r\n", content_type="application/warc-fields"
+        "warcinfo",
+        "",
+        "2024-05-01T00:00:00Z",
+        b"software: tests\r\n",
+        content_type="application/warc-fields",
     )
 
 
@@ -190,9 +197,15 @@ def wat_record(spec: WatPageSpec) -> bytes:
 
 
 def wat_request_record(spec: WatPageSpec) -> bytes:
-    document = {"Envelope": {"WARC-Header-Metadata": {"WARC-Type": "request", "WARC-Target-URI": spec.url}}}
+    document = {
+        "Envelope": {"WARC-Header-Metadata": {"WARC-Type": "request", "WARC-Target-URI": spec.url}}
+    }
     return warc_record(
-        "metadata", spec.url, spec.date, json.dumps(document).encode(), content_type="application/json"
+        "metadata",
+        spec.url,
+        spec.date,
+        json.dumps(document).encode(),
+        content_type="application/json",
     )
 
 
@@ -243,16 +256,28 @@ TEST_PAGES = (
         content_type="text/html; charset=iso-8859-1",
         headers=(("X-Robots-Tag", "noarchive"), ("X-Robots-Tag", "nofollow")),
     ),
-    Page("https://www.example.com/about", '<a href="/">home</a><a href="https://blog.test/">a friend</a>'),
+    Page(
+        "https://www.example.com/about",
+        '<a href="/">home</a><a href="https://blog.test/">a friend</a>',
+    ),
     Page("https://example.com/logo.png", b"\x89PNG\r\n", content_type="image/png"),
     Page("https://gone.test/", '<a href="https://example.com/">x</a>', status=404),
-    Page("https://moved.test/", "", status=301, content_type=None, headers=(("Location", "https://x.test/"),)),
+    Page(
+        "https://moved.test/",
+        "",
+        status=301,
+        content_type=None,
+        headers=(("Location", "https://x.test/"),),
+    ),
     Page(
         "https://wide.test/",
         '\ufeff<a href="https://example.com/wide">wide</a>'.encode("utf-16-le"),
         content_type="text/html",
     ),
-    Page("https://quiet.test/", '<p>No links to any target here, only <a href="https://quiet.test/x">one</a>.</p>'),
+    Page(
+        "https://quiet.test/",
+        '<p>No links to any target here, only <a href="https://quiet.test/x">one</a>.</p>',
+    ),
 )
 
 

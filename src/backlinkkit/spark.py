@@ -251,9 +251,7 @@ def run_job(
     extracted = extracted.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         stats_rows = extracted.where(F.col(STATS_COLUMN).isNotNull()).select(STATS_COLUMN).collect()
-        stats = sum(
-            (ArchiveStats.from_dict(_json(row[0])) for row in stats_rows), ArchiveStats()
-        )
+        stats = sum((ArchiveStats.from_dict(_json(row[0])) for row in stats_rows), ArchiveStats())
         found = extracted.where(F.col(STATS_COLUMN).isNull()).drop(STATS_COLUMN)
         merged = _merged(found)
         if rows:

@@ -1,4 +1,4 @@
-"""Backlinks from web archives (WARC and WAT files), with no Spark needed.
+r"""Backlinks from web archives (WARC and WAT files), with no Spark needed.
 
 Read the pages of a WARC (`read_warc`) or WAT (`read_wat`) file from any binary stream, turn
 them into backlink rows to a set of `Target` sites (`scan_archive`), or scan many files on one
@@ -9,13 +9,13 @@ machine with worker processes (`scan_archives`): the same rows and profiles the 
 
 >>> import io
 >>> from backlinkkit.warc import Target, scan_archive
->>> http = (b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n\\r\\n"
+>>> http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
 ...         b'<a href="https://example.com/shoes">running shoes</a>')
->>> record = (b"WARC/1.0\\r\\nWARC-Type: response\\r\\n"
-...     b"WARC-Record-ID: <urn:uuid:7c0d7f56-4bd7-4d3b-a0aa-0a4bc6a4c1e1>\\r\\n"
-...     b"WARC-Date: 2024-05-01T10:00:00Z\\r\\nWARC-Target-URI: https://blog.test/post\\r\\n"
-...     b"Content-Type: application/http; msgtype=response\\r\\n"
-...     b"Content-Length: %d\\r\\n\\r\\n%s\\r\\n\\r\\n" % (len(http), http))
+>>> record = (b"WARC/1.0\r\nWARC-Type: response\r\n"
+...     b"WARC-Record-ID: <urn:uuid:7c0d7f56-4bd7-4d3b-a0aa-0a4bc6a4c1e1>\r\n"
+...     b"WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Target-URI: https://blog.test/post\r\n"
+...     b"Content-Type: application/http; msgtype=response\r\n"
+...     b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(http), http))
 >>> scan = scan_archive(io.BytesIO(record), [Target("example.com")], archive="one.warc")
 >>> [(row.backlink.source_url, row.backlink.anchor, row.backlink.first_seen) for row in scan.rows]
 [('https://blog.test/post', 'running shoes', datetime.date(2024, 5, 1))]
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from ._archives._errors import ArchiveJobError
 from ._archives._output import job_summary, write_json, write_profiles, write_rows
+from ._archives._pages import page_rows
 from ._archives._prefilter import Prefilter
 from ._archives._records import (
     SkippedRecord,
@@ -48,7 +49,6 @@ from ._archives._scan import (
     scan_archives,
 )
 from ._archives._targets import Target, targets_from_toml
-from ._archives._pages import page_rows
 
 __all__ = [
     "ArchiveFormat",
@@ -77,6 +77,7 @@ __all__ = [
     "targets_from_toml",
     "write_results",
 ]
+
 
 def write_results(
     result: ScanResult, out: str, *, rows: bool = True, seconds: float | None = None
@@ -114,4 +115,3 @@ for _name in __all__:
     if isinstance(_value, type):
         _value.__module__ = __name__
 del _name, _value
-

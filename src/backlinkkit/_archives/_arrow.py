@@ -11,6 +11,7 @@ from ._rows import BacklinkRow, Column, ColumnType, row_columns
 
 __all__ = ["arrow_schema", "batch_of_rows", "pyarrow", "rows_of_batch", "rows_of_batches"]
 
+
 def pyarrow() -> Any:  # noqa: ANN401 - the pyarrow module
     """The pyarrow module, or a `MissingDependencyError` naming the extra."""
     try:
@@ -84,7 +85,7 @@ def batch_of_rows(rows: Sequence[BacklinkRow], *, all_nullable: bool = False) ->
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-_ENUMS: dict[str, type[LinkKind] | type[Section]] = {"kind": LinkKind, "section": Section}
+_ENUMS: dict[str, type[LinkKind | Section]] = {"kind": LinkKind, "section": Section}
 _JOB_NAMES = ("target", "archive", "archive_offset", "occurrence", "captures")
 
 
@@ -115,7 +116,7 @@ def rows_of_batch(batch: Any) -> Iterator[BacklinkRow]:  # noqa: ANN401 - a Reco
         )
 
 
-def rows_of_batches(batches: Iterable[Any]) -> Iterator[BacklinkRow]:  # noqa: ANN401
+def rows_of_batches(batches: Iterable[Any]) -> Iterator[BacklinkRow]:
     """The rows of every batch, in order."""
     for batch in batches:
         yield from rows_of_batch(batch)

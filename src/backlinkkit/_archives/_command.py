@@ -56,12 +56,18 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--target", action="append", metavar="DOMAIN", help="a target domain or host (repeatable)"
     )
     targets.add_argument(
-        "--targets", metavar="FILE.toml", help="targets with brands and keywords ([[target]] tables)"
+        "--targets",
+        metavar="FILE.toml",
+        help="targets with brands and keywords ([[target]] tables)",
     )
     parser.add_argument(
-        "--format", choices=[f.value for f in ArchiveFormat], help="the archives' format (default: by file name)"
+        "--format",
+        choices=[f.value for f in ArchiveFormat],
+        help="the archives' format (default: by file name)",
     )
-    parser.add_argument("--out", default=_DEFAULT_OUT, metavar="DIR", help=f"output folder (default {_DEFAULT_OUT})")
+    parser.add_argument(
+        "--out", default=_DEFAULT_OUT, metavar="DIR", help=f"output folder (default {_DEFAULT_OUT})"
+    )
     parser.add_argument(
         "--prefilter", action="store_true", help="skip pages whose bytes cannot link to a target"
     )
@@ -74,7 +80,11 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--prefix", metavar="URL", help="put before relative manifest entries (s3a://commoncrawl/)"
     )
     parser.add_argument(
-        "--files-per-task", type=int, default=1, metavar="N", help="archives per Spark task (default 1)"
+        "--files-per-task",
+        type=int,
+        default=1,
+        metavar="N",
+        help="archives per Spark task (default 1)",
     )
 
 
@@ -158,13 +168,18 @@ def _run_spark(
     except Exception as error:  # Spark's own errors (no Java, a failed stage): one line
         from ._errors import ArchiveJobError  # noqa: PLC0415
 
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         raise ArchiveJobError(f"Spark failed: {first_line}") from error
     return result.stats, result.backlinks_kept
 
 
 def _report(stats: ArchiveStats, kept: int, out: str) -> str:
-    bad = ", ".join(f"{reason.value} {n}" for reason, n in sorted(stats.bad_records.items(), key=lambda i: i[0].value))
+    bad = ", ".join(
+        f"{reason.value} {n}"
+        for reason, n in sorted(stats.bad_records.items(), key=lambda i: i[0].value)
+    )
     return (
         f"files {stats.files}, records {stats.records}, pages parsed {stats.pages}"
         f" ({stats.skipped_by_prefilter} skipped by the prefilter)\n"

@@ -14,14 +14,21 @@ from collections.abc import Iterable, Sequence
 import ada_url
 import attrs
 
-from .. import Backlink, ExtractionError, InvalidURLError, LinkKind, PageLinks, SuffixList
-from .. import extract_links
+from .. import (
+    Backlink,
+    ExtractionError,
+    InvalidURLError,
+    LinkKind,
+    SuffixList,
+    extract_links,
+)
 from ._prefilter import Prefilter
 from ._records import SkippedRecord, SkipReason, WarcPage, WatLink, WatPage
 from ._rows import BacklinkRow
 from ._targets import Target
 
 __all__ = ["PageRows", "own_site_of", "page_rows"]
+
 
 @attrs.frozen
 class PageRows:
@@ -129,32 +136,44 @@ def _warc_backlinks(
         return SkippedRecord(SkipReason.MALFORMED, page.archive, page.offset, page.url, str(error))
     suffixes = tuple(target.domain for target in targets)
     found: list[tuple[Target, Backlink]] = []
-    page_fields: dict[str, object] | None = None
+    facts: _PageFacts | None = None
     for link in links:
         host = link.host
         if host is None or not host.endswith(suffixes):
             continue
         for target in _matching(targets, host):
-            if page_fields is None:
-                page_fields = _page_fields(page, links)
-            found.append((target, attrs.evolve(Backlink.from_link(link, page.url), **page_fields)))
+            if facts is None:
+                external = [link for link in links if link.is_external]
+                domains = {link.domain for link in external if link.domain}
+                facts = _PageFacts(page, links.title, len(external), len(domains))
+            found.append((target, facts.applied(Backlink.from_link(link, page.url))))
     return found
 
 
-def _page_fields(page: WarcPage | WatPage, links: PageLinks) -> dict[str, object]:
-    external = [link for link in links if link.is_external]
-    return {
-        "first_seen": page.date.date(),
-        "last_seen": page.date.date(),
-        "source_ip": page.ip,
-        "source_title": links.title,
-        "external_links": len(external),
-        "linked_domains": len({link.domain for link in external if link.domain}),
-    }
+@attrs.frozen
+class _PageFacts:
+    """What every backlink of a page shares: the capture, the title, the outbound counts."""
+
+    page: WarcPage | WatPage
+    title: str | None
+    external_links: int
+    linked_domains: int
+
+    def applied(self, backlink: Backlink) -> Backlink:
+        day = self.page.date.date()
+        return attrs.evolve(
+            backlink,
+            first_seen=day,
+            last_seen=day,
+            source_ip=self.page.ip,
+            source_title=self.title,
+            external_links=self.external_links,
+            linked_domains=self.linked_domains,
+        )
 
 
 def _page_nofollow(page: WatPage) -> bool:
-    """Whether the page's robots metas or `X-Robots-Tag` say nofollow, read as extract_links does."""
+    """Whether the page's robots metas or `X-Robots-Tag` say nofollow (read by extract_links)."""
     x_robots = [value for name, value in page.headers.items() if name.lower() == "x-robots-tag"]
     if not page.robots and not x_robots:
         return False
@@ -175,23 +194,21 @@ def _wat_backlinks(
     suffixes = tuple(target.domain for target in targets)
     resolved = [(link, _join(base, link.href)) for link in page.links]
     found: list[tuple[Target, Backlink]] = []
-    nofollow_page: bool | None = None
-    page_fields: dict[str, object] | None = None
+    nofollow_page = False
+    facts: _PageFacts | None = None
     for link, url in resolved:
         host = None if url is None else _hostname(url)
         if host is None or not host.endswith(suffixes):
             continue
         for target in _matching(targets, host):
-            if page_fields is None:
+            if facts is None:
                 nofollow_page = _page_nofollow(page)
-                page_fields = _wat_page_fields(page, resolved, site)
-            found.append((target, _wat_backlink(link, url, page, bool(nofollow_page), page_fields)))
+                facts = _wat_facts(page, resolved, site)
+            found.append((target, facts.applied(_wat_backlink(link, url, page, nofollow_page))))
     return found
 
 
-def _wat_backlink(
-    link: WatLink, url: str | None, page: WatPage, nofollow_page: bool, fields: dict[str, object]
-) -> Backlink:
+def _wat_backlink(link: WatLink, url: str | None, page: WatPage, nofollow_page: bool) -> Backlink:
     rel = link.rel.replace(",", " ").lower().split() if link.rel else []
     return Backlink(
         page.url,
@@ -202,13 +219,10 @@ def _wat_backlink(
         ugc="ugc" in rel,
         # The WAT keeps no image alts: a link without text may be an image or empty.
         kind=LinkKind.TEXT if link.text else None,
-        **fields,  # type: ignore[arg-type]
     )
 
 
-def _wat_page_fields(
-    page: WatPage, resolved: list[tuple[WatLink, str | None]], site: str
-) -> dict[str, object]:
+def _wat_facts(page: WatPage, resolved: list[tuple[WatLink, str | None]], site: str) -> _PageFacts:
     psl = SuffixList.bundled()
     domains: list[str] = []
     for _link, url in resolved:
@@ -217,11 +231,4 @@ def _wat_page_fields(
             domain = psl.registrable_domain(host)
             if domain != site:
                 domains.append(domain)
-    return {
-        "first_seen": page.date.date(),
-        "last_seen": page.date.date(),
-        "source_ip": page.ip,
-        "source_title": page.title,
-        "external_links": len(domains),
-        "linked_domains": len(set(domains)),
-    }
+    return _PageFacts(page, page.title, len(domains), len(set(domains)))

@@ -20,6 +20,8 @@ encoding).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
 import ada_url
 import attrs
 
@@ -35,12 +37,16 @@ _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _PRESCAN_BYTES = 1024
 
 
+def _target_tuple(targets: Iterable[Target]) -> tuple[Target, ...]:
+    return tuple(targets)
+
+
 def _label(target: Target) -> str | None:
     """The target's site label (`example` of `example.co.uk`), or None for IPs and suffixes."""
     psl = SuffixList.bundled()
     site = target.site
     suffix = psl.public_suffix(site)
-    if site == target.domain and (site.startswith("[") or site.rsplit(".", 1)[-1].isdigit()):
+    if site.startswith("[") or site.rsplit(".", 1)[-1].isdigit():
         return None  # an IP address: written in hex, octal or as one number, it has no label
     if len(site) <= len(suffix):
         return None  # the target is itself a public suffix (`github.io`)
@@ -50,8 +56,8 @@ def _label(target: Target) -> str | None:
 def _unicode(label: str) -> str:
     if not label.startswith("xn--"):
         return label
-    decoded = ada_url.idna_to_unicode(label)
-    return decoded if isinstance(decoded, str) and decoded else label
+    decoded: str = ada_url.idna_to_unicode(label)
+    return decoded or label
 
 
 def _hidden_letters(letters: Iterable[str]) -> re.Pattern[bytes] | None:
@@ -111,7 +117,7 @@ class Prefilter:
     False
     """
 
-    targets: tuple[Target, ...] = attrs.field(converter=tuple)
+    targets: tuple[Target, ...] = attrs.field(converter=_target_tuple)
     _needles: tuple[bytes, ...] = attrs.field(init=False, repr=False)
     _unicode_labels: re.Pattern[bytes] | None = attrs.field(init=False, repr=False)
     _hidden: re.Pattern[bytes] | None = attrs.field(init=False, repr=False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import enum
 import hashlib
@@ -222,54 +223,80 @@ def _digest_ok(value: str, data: bytes) -> bool | None:
         return None
     digest = hashlib.new(name, data).digest()
     candidates = []
-    try:
+    # WARC writers use base32 (the standard's example, Common Crawl), hex or base64.
+    with contextlib.suppress(binascii.Error, ValueError):
         candidates.append(base64.b32decode(encoded.upper() + "=" * (-len(encoded) % 8)))
-    except (binascii.Error, ValueError):
-        pass
-    try:
+    with contextlib.suppress(ValueError):
         candidates.append(bytes.fromhex(encoded))
-    except ValueError:
-        pass
-    try:
+    with contextlib.suppress(binascii.Error, ValueError):
         candidates.append(base64.b64decode(encoded, validate=True))
-    except (binascii.Error, ValueError):
-        pass
     return digest in candidates
 
 
-def _blocks(stream: IO[bytes], archive: str, record_type: str) -> Iterator[_Block | SkippedRecord]:
+def _blocks(raw: IO[bytes], archive: str, record_type: str) -> Iterator[_Block | SkippedRecord]:
     warc = _fastwarc()
-    types = warc.WarcRecordType.response if record_type == "response" else warc.WarcRecordType.metadata
-    if not _can_tell(stream):
-        stream = _Counted(stream)  # FastWARC asks where the stream is (and panics if it cannot say)
-    base = _tell(stream)
+    # FastWARC asks where the stream is (and panics if it cannot say): count for it.
+    stream: IO[bytes] | _Counted = raw if _can_tell(raw) else _Counted(raw)
     gzipped = _peek(stream, len(_GZIP_MAGIC)) == _GZIP_MAGIC
-    last_offset = base - 1  # the last record read (none yet)
+    last_offset = _tell(stream) - 1  # where the last record read starts (none yet)
     while True:
-        iterator = warc.ArchiveIterator(stream, record_types=types, parse_http=False)
+        # Every record type is read (and others passed over here), so that the last record
+        # seen is the file's last one: anything after it means FastWARC stopped early.
+        iterator = warc.ArchiveIterator(stream, parse_http=False)
+        failure = None
         try:
             for record in iterator:
-                offset = base + record.stream_pos
+                offset = record.stream_pos  # FastWARC counts from the stream's own position
                 last_offset = offset
-                yield _checked(record, offset, archive)
-            return
+                block = _wanted(record, offset, archive, record_type)
+                if block is not None:
+                    yield block
         except OSError as error:
-            # A gzip member (or the bytes after the last good one) does not decompress: skip it
-            # and resume at the next member that does, if the stream can seek back. The search
-            # starts past the last record read, or past the failed resume point: always forward.
-            start = max(last_offset, base) + 1
-            yield SkippedRecord(
-                SkipReason.CORRUPT_GZIP, archive, start - 1, None, f"{error} (after offset {start - 1})"
-            )
-            resume = _next_gzip_member(stream, start) if gzipped else None
-            if resume is None:
-                return
-            stream.seek(resume)
-            base = last_offset = resume
+            failure = str(error)
+        if not gzipped:
+            if failure is not None:
+                yield SkippedRecord(
+                    SkipReason.CORRUPT_GZIP, archive, last_offset + 1, None, failure
+                )
+            return
+        # A gzip member that does not decompress (FastWARC raises, or stops as if the file
+        # ended): skip to the next member that does, if the stream can seek. The search starts
+        # past the last record read, so it always moves forward.
+        resume = _next_gzip_member(stream, last_offset + 1)
+        if failure is None and resume is None:
+            return  # the file ended where its last record did
+        detail = failure or "FastWARC stopped before the end of the file"
+        yield SkippedRecord(
+            SkipReason.CORRUPT_GZIP,
+            archive,
+            last_offset + 1,
+            None,
+            f"{detail} (after {last_offset})",
+        )
+        if resume is None:
+            return
+        stream.seek(resume)
+        last_offset = resume - 1
+
+
+def _wanted(
+    record: Any,  # noqa: ANN401 - a FastWARC record
+    offset: int,
+    archive: str,
+    record_type: str,
+) -> _Block | SkippedRecord | None:
+    """The record's checked block if it is of the type read, a skip if it is broken, else None."""
+    kind = record.headers.get("WARC-Type")
+    if kind is None:
+        return SkippedRecord(SkipReason.MALFORMED, archive, offset, None, "no WARC-Type")
+    if kind.strip().lower() != record_type:
+        record.reader.consume()  # not read: requests, warcinfo, metadata of WARCs...
+        return None
+    return _checked(record, offset, archive)
 
 
 def _checked(record: Any, offset: int, archive: str) -> _Block | SkippedRecord:  # noqa: ANN401
-    headers = {name: value for name, value in record.headers.to_tuples()}
+    headers = dict(record.headers.to_tuples())
     url = _target_uri(headers.get("WARC-Target-URI"))
     try:
         data = record.reader.read()
@@ -302,7 +329,7 @@ class _Counted:
         return self._position
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        raise OSError("this stream cannot seek")
+        raise OSError(f"this stream cannot seek (to {offset}, whence {whence})")
 
     def readable(self) -> bool:
         return True
@@ -336,7 +363,7 @@ def _peek(stream: IO[bytes] | _Counted, size: int) -> bytes:
 
 
 def _next_gzip_member(stream: IO[bytes] | _Counted, start: int) -> int | None:
-    """The offset of the first gzip member at or after `start` that decompresses to a WARC record."""
+    """The offset of the first gzip member from `start` on that decompresses to a WARC record."""
     try:
         position = start
         while position < start + _RESYNC_WINDOW:
@@ -493,7 +520,7 @@ def _is_html(headers: Mapping[str, str], warc_headers: Mapping[str, str], body: 
 
 
 def read_warc(stream: IO[bytes], *, archive: str = "") -> Iterator[WarcPage | SkippedRecord]:
-    """The HTML pages of a WARC file (gzip'd per record or not), and the records skipped.
+    r"""The HTML pages of a WARC file (gzip'd per record or not), and the records skipped.
 
     Only `response` records are read; a record that is no HTML page, or is damaged, comes out
     as a `SkippedRecord` saying why. Nothing in the file raises.
@@ -510,12 +537,12 @@ def read_warc(stream: IO[bytes], *, archive: str = "") -> Iterator[WarcPage | Sk
         MissingDependencyError: FastWARC (the `warc` extra) is not installed.
 
     >>> import io
-    >>> http = b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n\\r\\n<a href=/>home</a>"
-    >>> record = (b"WARC/1.0\\r\\nWARC-Type: response\\r\\n"
-    ...     b"WARC-Record-ID: <urn:uuid:7c0d7f56-4bd7-4d3b-a0aa-0a4bc6a4c1e1>\\r\\n"
-    ...     b"WARC-Date: 2024-05-01T10:00:00Z\\r\\nWARC-Target-URI: https://blog.test/\\r\\n"
-    ...     b"Content-Type: application/http; msgtype=response\\r\\n"
-    ...     b"Content-Length: %d\\r\\n\\r\\n%s\\r\\n\\r\\n" % (len(http), http))
+    >>> http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<a href=/>home</a>"
+    >>> record = (b"WARC/1.0\r\nWARC-Type: response\r\n"
+    ...     b"WARC-Record-ID: <urn:uuid:7c0d7f56-4bd7-4d3b-a0aa-0a4bc6a4c1e1>\r\n"
+    ...     b"WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Target-URI: https://blog.test/\r\n"
+    ...     b"Content-Type: application/http; msgtype=response\r\n"
+    ...     b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(http), http))
     >>> [(page.url, page.status, page.body) for page in read_warc(io.BytesIO(record))]
     [('https://blog.test/', 200, b'<a href=/>home</a>')]
     """
@@ -547,7 +574,9 @@ def _warc_page(block: _Block, archive: str) -> WarcPage | SkippedRecord:
         detail = _header(headers, "content-type") or "no content type"
         return SkippedRecord(SkipReason.NOT_HTML, archive, block.offset, url, detail)
     ip = block.headers.get("WARC-IP-Address")
-    return WarcPage(archive, block.offset, url, date, ip.strip() if ip else None, status, headers, decoded)
+    return WarcPage(
+        archive, block.offset, url, date, ip.strip() if ip else None, status, headers, decoded
+    )
 
 
 # -- WAT ---------------------------------------------------------------------------------
@@ -599,7 +628,9 @@ def _wat_page(block: _Block, archive: str) -> WatPage | SkippedRecord | None:
     payload = envelope.get("Payload-Metadata")
     response = payload.get("HTTP-Response-Metadata") if isinstance(payload, dict) else None
     if not isinstance(response, dict):
-        return SkippedRecord(SkipReason.NOT_HTML, archive, block.offset, url, "not an HTTP response")
+        return SkippedRecord(
+            SkipReason.NOT_HTML, archive, block.offset, url, "not an HTTP response"
+        )
     message = response.get("Response-Message")
     status_text = _text(message.get("Status")) if isinstance(message, dict) else None
     if status_text is None or not status_text.strip().isdigit():
@@ -612,7 +643,8 @@ def _wat_page(block: _Block, archive: str) -> WatPage | SkippedRecord | None:
     if not isinstance(html, dict):
         detail = _header(headers, "content-type") or "no HTML metadata"
         return SkippedRecord(SkipReason.NOT_HTML, archive, block.offset, url, detail)
-    head = html.get("Head") if isinstance(html.get("Head"), dict) else {}
+    head_value = html.get("Head")
+    head: dict[str, object] = head_value if isinstance(head_value, dict) else {}
     ip = _text(warc_headers.get("WARC-IP-Address"))
     return WatPage(
         archive,
@@ -653,9 +685,9 @@ def _robots_metas(value: object) -> tuple[str, ...]:
         if not isinstance(meta, dict):
             continue
         name, content = meta.get("name"), meta.get("content")
-        if isinstance(name, str) and isinstance(content, str):
-            if name.strip().lower() in _ROBOTS_META_NAMES:
-                contents.append(content)
+        is_robots = isinstance(name, str) and name.strip().lower() in _ROBOTS_META_NAMES
+        if is_robots and isinstance(content, str):
+            contents.append(content)
     return tuple(contents)
 
 

@@ -39,12 +39,12 @@ class ColumnType(enum.Enum):
 
 @attrs.frozen
 class Column:
-    """One column of the backlink rows: its name, logical type and nullability."""
+    """One column of the backlink rows: its name, logical type, nullability and meaning."""
 
     name: str
     type: ColumnType
-    nullable: bool
-    doc: str
+    nullable: bool = attrs.field(kw_only=True)
+    doc: str = attrs.field(kw_only=True)
 
 
 # Backlink field annotations -> column types. `str` alone is the one non-null string.
@@ -63,11 +63,28 @@ _TYPE_OF_ANNOTATION: dict[object, tuple[ColumnType, bool]] = {
 
 # The archive job's own columns, after Backlink's.
 JOB_COLUMNS = (
-    Column("target", ColumnType.STRING, False, "the target (its domain) the link points to"),
-    Column("archive", ColumnType.STRING, False, "the archive file of the first capture"),
-    Column("archive_offset", ColumnType.LONG, False, "the first capture's record offset in it"),
-    Column("occurrence", ColumnType.LONG, False, "0 for the page's first such link, 1 for a second"),
-    Column("captures", ColumnType.LONG, False, "how many captures had the link"),
+    Column(
+        "target",
+        ColumnType.STRING,
+        nullable=False,
+        doc="the target (its domain) the link points to",
+    ),
+    Column(
+        "archive", ColumnType.STRING, nullable=False, doc="the archive file of the first capture"
+    ),
+    Column(
+        "archive_offset",
+        ColumnType.LONG,
+        nullable=False,
+        doc="the first capture's record offset in it",
+    ),
+    Column(
+        "occurrence",
+        ColumnType.LONG,
+        nullable=False,
+        doc="0 for the page's first link of this identity, 1 for a second",
+    ),
+    Column("captures", ColumnType.LONG, nullable=False, doc="how many captures had the link"),
 )
 
 
@@ -98,7 +115,9 @@ def row_columns() -> tuple[Column, ...]:
                 "archive rows cannot store: add it to _archives._rows._TYPE_OF_ANNOTATION"
             )
         column_type, nullable = known
-        columns.append(Column(field.name, column_type, nullable, f"Backlink.{field.name}"))
+        columns.append(
+            Column(field.name, column_type, nullable=nullable, doc=f"Backlink.{field.name}")
+        )
     return (*columns, *JOB_COLUMNS)
 
 

@@ -13,11 +13,12 @@ import multiprocessing
 import time
 import types
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import IO
+from typing import IO, TypeVar
 
 import attrs
 
 from .. import LinkProfile
+from ._pages import PageRows, own_site_of, page_rows
 from ._prefilter import Prefilter
 from ._records import SkippedRecord, SkipReason, WarcPage, WatPage, read_warc, read_wat
 from ._rows import BacklinkRow, merge_rows
@@ -29,7 +30,6 @@ from ._sources import (
     resolve_entry,
 )
 from ._targets import Target
-from ._pages import PageRows, own_site_of, page_rows
 
 __all__ = [
     "ArchiveFormat",
@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 _STATE_VERSION = 1
+_Key = TypeVar("_Key")
 
 
 class ArchiveFormat(enum.Enum):
@@ -53,7 +54,11 @@ class ArchiveFormat(enum.Enum):
     WAT = "wat"
 
 
-def _counts(value: Mapping[object, int]) -> Mapping[object, int]:
+def _reason_counts(value: Mapping[SkipReason, int]) -> Mapping[SkipReason, int]:
+    return types.MappingProxyType({key: count for key, count in value.items() if count})
+
+
+def _target_counts(value: Mapping[str, int]) -> Mapping[str, int]:
     return types.MappingProxyType({key: count for key, count in value.items() if count})
 
 
@@ -77,8 +82,8 @@ class ArchiveStats:
     files: int = 0
     records: int = 0
     pages: int = 0
-    skipped: Mapping[SkipReason, int] = attrs.field(factory=dict, converter=_counts)
-    own_site_pages: Mapping[str, int] = attrs.field(factory=dict, converter=_counts)
+    skipped: Mapping[SkipReason, int] = attrs.field(factory=dict, converter=_reason_counts)
+    own_site_pages: Mapping[str, int] = attrs.field(factory=dict, converter=_target_counts)
     backlinks: int = 0
     cpu_seconds: float = 0.0
 
@@ -152,7 +157,7 @@ def _by_value(item: tuple[SkipReason, int]) -> str:
     return item[0].value
 
 
-def _added(a: Mapping[object, int], b: Mapping[object, int]) -> dict[object, int]:
+def _added(a: Mapping[_Key, int], b: Mapping[_Key, int]) -> dict[_Key, int]:
     total = dict(a)
     for key, count in b.items():
         total[key] = total.get(key, 0) + count
@@ -167,7 +172,9 @@ class ArchiveScan:
     stats: ArchiveStats
 
 
-def _pages(stream: IO[bytes], archive: str, fmt: ArchiveFormat) -> Iterator[WarcPage | WatPage | SkippedRecord]:
+def _pages(
+    stream: IO[bytes], archive: str, fmt: ArchiveFormat
+) -> Iterator[WarcPage | WatPage | SkippedRecord]:
     if fmt is ArchiveFormat.WAT:
         return read_wat(stream, archive=archive)
     return read_warc(stream, archive=archive)
@@ -226,9 +233,7 @@ def scan_archive(
                 continue
             item = result
         skipped[item.reason] = skipped.get(item.reason, 0) + 1
-    stats = ArchiveStats(
-        1, records, pages, skipped, own, len(rows), time.process_time() - started
-    )
+    stats = ArchiveStats(1, records, pages, skipped, own, len(rows), time.process_time() - started)
     return ArchiveScan(tuple(rows), stats)
 
 
@@ -280,7 +285,9 @@ def archive_locations(sources: Iterable[str], *, prefix: str | None = None) -> l
     return locations
 
 
-def profiles_of_rows(rows: Iterable[BacklinkRow], targets: Sequence[Target]) -> dict[str, LinkProfile]:
+def profiles_of_rows(
+    rows: Iterable[BacklinkRow], targets: Sequence[Target]
+) -> dict[str, LinkProfile]:
     """One `LinkProfile` per target, fed with the rows of that target (every target has one)."""
     profiles = {target.domain: target.profile() for target in targets}
     for row in rows:
@@ -305,7 +312,9 @@ class ScanResult:
 
 def row_order(row: BacklinkRow) -> tuple[object, ...]:
     """A total order on rows (None before any value), so outputs come out the same every time."""
-    return tuple((value is not None, str(value) if value is not None else "") for value in row.identity)
+    return tuple(
+        (value is not None, str(value) if value is not None else "") for value in row.identity
+    )
 
 
 def _scan_task(task: tuple[str, tuple[Target, ...], ArchiveFormat | None, bool]) -> ArchiveScan:
@@ -343,7 +352,9 @@ def scan_archives(
     else:
         # spawn, not fork: the caller may have threads (a Spark driver, a web server).
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
-            scans = pool.map(_scan_task, tasks, chunksize=max(1, math.ceil(len(tasks) / (4 * workers))))
+            scans = pool.map(
+                _scan_task, tasks, chunksize=max(1, math.ceil(len(tasks) / (4 * workers)))
+            )
     stats = sum((scan.stats for scan in scans), ArchiveStats())
     rows = sorted(merge_rows(row for scan in scans for row in scan.rows), key=row_order)
     return ScanResult(tuple(rows), profiles_of_rows(rows, targets), stats)

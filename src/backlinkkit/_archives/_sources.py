@@ -9,10 +9,9 @@ usual credentials (an instance role on EMR, the service account on Dataproc); `s
 from __future__ import annotations
 
 import gzip
-import os
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .._errors import MissingDependencyError
@@ -73,7 +72,7 @@ def open_input(location: str) -> IO[bytes]:
     """
     local = _local_path(location)
     if local is not None:
-        return open(local, "rb")  # noqa: SIM115 - the caller closes it
+        return Path(local).open("rb")
     try:
         filesystem, path = _filesystem(location)
         stream: IO[bytes] = filesystem.open_input_file(path)
@@ -86,8 +85,8 @@ def open_output(location: str) -> IO[bytes]:
     """Open a file for writing (creating the folders it needs, for local paths)."""
     local = _local_path(location)
     if local is not None:
-        os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
-        return open(local, "wb")  # noqa: SIM115 - the caller closes it
+        Path(local).parent.mkdir(parents=True, exist_ok=True)
+        return Path(local).open("wb")
     filesystem, path = _filesystem(location)
     stream: IO[bytes] = filesystem.open_output_stream(path)
     return stream
@@ -97,7 +96,7 @@ def join_location(base: str, *names: str) -> str:
     """`base` with `names` appended as path segments (local path or URL alike)."""
     local = _local_path(base)
     if local is not None and _split(base)[0] is None:
-        return os.path.join(base, *names)
+        return str(Path(base).joinpath(*names))
     return "/".join([base.rstrip("/"), *names])
 
 
@@ -105,7 +104,7 @@ def exists(location: str) -> bool:
     """Whether a file or folder is at `location` (False where that cannot be told)."""
     local = _local_path(location)
     if local is not None:
-        return os.path.exists(local)
+        return Path(local).exists()
     try:
         from pyarrow import fs  # noqa: PLC0415
 

@@ -103,13 +103,18 @@ class Target:
     def __setstate__(self, state: Mapping[str, object]) -> None:
         if state.get("version") != _STATE_VERSION:
             raise TypeError(f"cannot load a Target pickled with state {state.get('version')!r}")
-        for name in ("domain", "brands", "keywords"):
-            value = state[name]
-            object.__setattr__(self, name, value if name == "domain" else tuple(value))  # type: ignore[arg-type]
+        domain, brands, keywords = state["domain"], state["brands"], state["keywords"]
+        if not isinstance(domain, str) or not isinstance(brands, list | tuple):
+            raise TypeError("not the state of a Target")
+        if not isinstance(keywords, list | tuple):
+            raise TypeError("not the state of a Target")
+        object.__setattr__(self, "domain", domain)
+        object.__setattr__(self, "brands", tuple(brands))
+        object.__setattr__(self, "keywords", tuple(keywords))
 
 
 def targets_from_toml(text: str) -> tuple[Target, ...]:
-    """Read targets from TOML text: one `[[target]]` table each, with `domain`, `brands`, `keywords`.
+    """Read targets from TOML: one `[[target]]` table each, with `domain`, `brands`, `keywords`.
 
     Args:
         text: the TOML document, e.g. the content of `targets.toml`.
@@ -135,7 +140,7 @@ def targets_from_toml(text: str) -> tuple[Target, ...]:
         raise ArchiveJobError(f"targets file: {error}") from error
     unknown = set(document) - {"target"}
     if unknown:
-        raise ArchiveJobError(f"targets file: unknown key {sorted(unknown)[0]!r} (use [[target]])")
+        raise ArchiveJobError(f"targets file: unknown key {min(unknown)!r} (use [[target]])")
     tables = document.get("target", [])
     if not isinstance(tables, list) or not tables:
         raise ArchiveJobError("targets file: no [[target]] table")
@@ -155,7 +160,7 @@ def _target_of_table(table: object, number: int) -> Target:
         raise ArchiveJobError(f"{where}: not a table")
     unknown = set(table) - {"domain", "brands", "keywords"}
     if unknown:
-        raise ArchiveJobError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        raise ArchiveJobError(f"{where}: unknown key {min(unknown)!r}")
     domain = table.get("domain")
     if not isinstance(domain, str):
         raise ArchiveJobError(f"{where}: 'domain' must be a string")

@@ -78,13 +78,17 @@ def profile_batches(batches: Iterator[Any], targets: Sequence[Target]) -> Iterat
     yield pa.RecordBatch.from_pydict(
         {
             "target": list(profiles),
-            "profile": [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in profiles.values()],
+            "profile": [
+                pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in profiles.values()
+            ],
         },
         schema=pa.schema([pa.field("target", pa.string()), pa.field("profile", pa.binary())]),
     )
 
 
-def merged_profiles(pickles: Sequence[tuple[str, bytes]], targets: Sequence[Target]) -> dict[str, LinkProfile]:
+def merged_profiles(
+    pickles: Sequence[tuple[str, bytes]], targets: Sequence[Target]
+) -> dict[str, LinkProfile]:
     """The partitions' profiles of each target merged with `|` (every target has one)."""
     profiles = {target.domain: target.profile() for target in targets}
     for domain, data in pickles:
