@@ -27,7 +27,7 @@ from ._records import SkippedRecord, SkipReason, WarcPage, WatLink, WatPage
 from ._rows import BacklinkRow
 from ._targets import Target
 
-__all__ = ["PageRows", "own_site_of", "page_rows"]
+__all__ = ["PageRows", "TargetIndex", "own_site_of", "page_rows", "rows_of_page"]
 
 
 @attrs.frozen
@@ -38,11 +38,26 @@ class PageRows:
 
 
 def _hostname(url: str) -> str | None:
+    """The host of a URL as ada serializes it (lower-case punycode), None if it has none."""
+    if url.startswith(("https://", "http://")):
+        # A serialized http(s) URL: the host runs to the first "/", "?" or "#" after "://",
+        # after any "user:pass@", before any ":port" (IPv6 hosts keep their brackets).
+        start = url.index("://") + 3
+        end = len(url)
+        for stop in "/?#":
+            found = url.find(stop, start)
+            if 0 <= found < end:
+                end = found
+        authority = url[start:end]
+        host = authority.rpartition("@")[2]
+        if host.startswith("["):
+            return host[: host.index("]") + 1] if "]" in host else host
+        return host.partition(":")[0] or None
     try:
-        host: str = ada_url.parse_url(url, attributes=("hostname",))["hostname"]
+        parsed: str = ada_url.parse_url(url, attributes=("hostname",))["hostname"]
     except ValueError:
         return None
-    return host or None
+    return parsed or None
 
 
 def _join(base: str, href: str) -> str | None:
@@ -68,32 +83,45 @@ def page_rows(
         page is on every target's own site, when the prefilter rules it out, or when it cannot
         be read at all.
     """
-    host = _hostname(page.url)
+    return rows_of_page(page, TargetIndex(tuple(targets)), prefilter)
+
+
+def rows_of_page(
+    page: WarcPage | WatPage, index: TargetIndex, prefilter: Prefilter | None
+) -> PageRows | SkippedRecord:
+    host = _hostname(_absolute(page.url))
     if host is None:
         return SkippedRecord(SkipReason.MALFORMED, page.archive, page.offset, page.url, "bad URL")
     site = SuffixList.bundled().registrable_domain(host)
-    own = tuple(target.domain for target in targets if target.site == site)
-    if len(own) == len(targets):
+    if len(index.own.get(site, ())) == len(index.sites):
         return SkippedRecord(SkipReason.OWN_SITE, page.archive, page.offset, page.url, site)
     if prefilter is not None and not _may_link(prefilter, page):
         return SkippedRecord(SkipReason.PREFILTER, page.archive, page.offset, page.url)
-    others = [target for target in targets if target.site != site]
     if isinstance(page, WarcPage):
-        backlinks = _warc_backlinks(page, others)
+        backlinks = _warc_backlinks(page, index, site)
     else:
-        backlinks = _wat_backlinks(page, others, site)
+        backlinks = _wat_backlinks(page, index, site)
     if isinstance(backlinks, SkippedRecord):
         return backlinks
     return PageRows(_numbered(backlinks, page))
 
 
-def own_site_of(page: WarcPage | WatPage, targets: Sequence[Target]) -> tuple[str, ...]:
+def own_site_of(page: WarcPage | WatPage, index: TargetIndex) -> tuple[str, ...]:
     """The domains of the targets whose own site the page is on (its links to them are own)."""
-    host = _hostname(page.url)
+    host = _hostname(_absolute(page.url))
     if host is None:
         return ()
     site = SuffixList.bundled().registrable_domain(host)
-    return tuple(target.domain for target in targets if target.site == site)
+    return index.own.get(site, ())
+
+
+def _absolute(url: str) -> str:
+    # The record's URI as written (not serialized): ada makes it the URL a browser would use.
+    try:
+        href: str = ada_url.URL(url).href
+    except (ValueError, TypeError):
+        return url
+    return href
 
 
 def _may_link(check: Prefilter, page: WarcPage | WatPage) -> bool:
@@ -121,27 +149,58 @@ def _numbered(
     return tuple(rows)
 
 
-def _matching(targets: Sequence[Target], host: str | None) -> list[Target]:
-    if host is None:
-        return []
-    return [target for target in targets if target.matches(host)]
+class TargetIndex:
+    """The targets a host belongs to, looked up by the host's suffixes (not target by target)."""
+
+    def __init__(self, targets: tuple[Target, ...]) -> None:
+        self.targets = targets
+        self.sites = {target.domain: target.site for target in targets}
+        own: dict[str, list[str]] = {}
+        for domain, site in self.sites.items():
+            own.setdefault(site, []).append(domain)
+        self.own = {site: tuple(domains) for site, domains in own.items()}
+        self._by_domain: dict[str, list[Target]] = {}
+        for target in targets:
+            self._by_domain.setdefault(target.domain, []).append(target)
+        self._cache: dict[str, tuple[Target, ...]] = {}
+
+    def __call__(self, host: str | None) -> tuple[Target, ...]:
+        """The targets `host` is on (none for None)."""
+        if host is None:
+            return ()
+        found = self._cache.get(host)
+        if found is None:
+            matches: list[Target] = []
+            suffix = host
+            while True:
+                matches.extend(self._by_domain.get(suffix, ()))
+                dot = suffix.find(".")
+                if dot < 0:
+                    break
+                suffix = suffix[dot + 1 :]
+            found = tuple(matches)
+            if len(self._cache) < _INDEX_CACHE_SIZE:
+                self._cache[host] = found
+        return found
+
+
+_INDEX_CACHE_SIZE = 1 << 16
 
 
 def _warc_backlinks(
-    page: WarcPage, targets: Sequence[Target]
+    page: WarcPage, matching: TargetIndex, site: str
 ) -> list[tuple[Target, Backlink]] | SkippedRecord:
     try:
         links = extract_links(page.body, page.url, headers=page.headers)
     except (ExtractionError, InvalidURLError) as error:
         return SkippedRecord(SkipReason.MALFORMED, page.archive, page.offset, page.url, str(error))
-    suffixes = tuple(target.domain for target in targets)
+    sites = matching.sites
     found: list[tuple[Target, Backlink]] = []
     facts: _PageFacts | None = None
     for link in links:
-        host = link.host
-        if host is None or not host.endswith(suffixes):
-            continue
-        for target in _matching(targets, host):
+        for target in matching(link.host):
+            if sites[target.domain] == site:
+                continue  # an own link of the target's site, not a backlink
             if facts is None:
                 external = [link for link in links if link.is_external]
                 domains = {link.domain for link in external if link.domain}
@@ -186,21 +245,20 @@ def _page_nofollow(page: WatPage) -> bool:
 
 
 def _wat_backlinks(
-    page: WatPage, targets: Sequence[Target], site: str
+    page: WatPage, matching: TargetIndex, site: str
 ) -> list[tuple[Target, Backlink]] | SkippedRecord:
     base = page.url
     if page.base:
         base = _join(page.url, page.base) or page.url
-    suffixes = tuple(target.domain for target in targets)
+    sites = matching.sites
     resolved = [(link, _join(base, link.href)) for link in page.links]
     found: list[tuple[Target, Backlink]] = []
     nofollow_page = False
     facts: _PageFacts | None = None
     for link, url in resolved:
-        host = None if url is None else _hostname(url)
-        if host is None or not host.endswith(suffixes):
-            continue
-        for target in _matching(targets, host):
+        for target in matching(None if url is None else _hostname(url)):
+            if sites[target.domain] == site:
+                continue
             if facts is None:
                 nofollow_page = _page_nofollow(page)
                 facts = _wat_facts(page, resolved, site)

@@ -60,23 +60,26 @@ def _unicode(label: str) -> str:
     return decoded or label
 
 
-def _hidden_letters(letters: Iterable[str]) -> re.Pattern[bytes] | None:
-    """A regex for any of `letters`, any case, hidden in a reference or percent escapes.
+def _hidden_letters(letters: Iterable[str]) -> tuple[re.Pattern[bytes], ...]:
+    """Regexes for any of `letters`, any case, hidden in a character reference or percent escapes.
 
-    It runs on ASCII-lowered bytes, and starts with `&#` or `%`, so the scan is quick.
+    They run on ASCII-lowered bytes; each starts with a literal (`&#`, `%`), which the regex
+    engine scans for at memchr speed (one pattern with both would test every position).
     """
     codes = sorted({ord(v) for c in letters for v in (c, c.upper(), c.lower()) if len(v) == 1})
     if not codes:
-        return None
+        return ()
     decimal = b"|".join(b"%d" % code for code in codes)
     hexadecimal = b"|".join(b"%x" % code for code in codes)
+    # UTF-8 bytes as escapes, without the first "%" (the patterns' shared literal start).
     percent = b"|".join(
-        sorted({b"".join(b"%%%02x" % byte for byte in chr(code).encode()) for code in codes})
+        sorted({b"%".join(b"%02x" % byte for byte in chr(code).encode()) for code in codes})
     )
-    return re.compile(
+    references = re.compile(
         rb"&#(?:x0*(?:" + hexadecimal + rb")(?![0-9a-f])|0*(?:" + decimal + rb")(?![0-9]))"
-        rb"|(?:" + percent + rb")"
     )
+    escapes = re.compile(rb"%(?:" + percent + rb")")
+    return (references, escapes)
 
 
 def _case_variants(text: str) -> bytes:
@@ -120,7 +123,7 @@ class Prefilter:
     targets: tuple[Target, ...] = attrs.field(converter=_target_tuple)
     _needles: tuple[bytes, ...] = attrs.field(init=False, repr=False)
     _unicode_labels: re.Pattern[bytes] | None = attrs.field(init=False, repr=False)
-    _hidden: re.Pattern[bytes] | None = attrs.field(init=False, repr=False)
+    _hidden: tuple[re.Pattern[bytes], ...] = attrs.field(init=False, repr=False)
     _off: bool = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -166,7 +169,7 @@ class Prefilter:
                 return True
             if not body.isascii() and not _is_utf8(body):
                 return True
-        return self._hidden is not None and self._hidden.search(lowered) is not None
+        return any(pattern.search(lowered) is not None for pattern in self._hidden)
 
     @staticmethod
     def _wide(body: bytes, content_type: str | None) -> bool:

@@ -18,7 +18,7 @@ from typing import IO, TypeVar
 import attrs
 
 from .. import LinkProfile
-from ._pages import PageRows, own_site_of, page_rows
+from ._pages import PageRows, TargetIndex, own_site_of, rows_of_page
 from ._prefilter import Prefilter
 from ._records import SkippedRecord, SkipReason, WarcPage, WatPage, read_warc, read_wat
 from ._rows import BacklinkRow, merge_rows
@@ -209,6 +209,7 @@ def scan_archive(
     started = time.process_time()
     targets = tuple(targets)
     check = Prefilter(targets) if prefilter else None
+    index = TargetIndex(targets)
     rows: list[BacklinkRow] = []
     skipped: dict[SkipReason, int] = {}
     own: dict[str, int] = {}
@@ -224,9 +225,9 @@ def scan_archive(
             break
         records += 1
         if not isinstance(item, SkippedRecord):
-            for domain in own_site_of(item, targets):
+            for domain in own_site_of(item, index):
                 own[domain] = own.get(domain, 0) + 1
-            result = page_rows(item, targets, prefilter=check)
+            result = rows_of_page(item, index, check)
             if isinstance(result, PageRows):
                 pages += 1
                 rows.extend(result.rows)
