@@ -638,6 +638,25 @@ class TestPageRows:
         scan = scan_archive(io.BytesIO(data), [Target("example.com")], format=ArchiveFormat.WAT)
         assert [row.backlink.target_url for row in scan.rows] == [url]
 
+    @given(
+        st.from_regex(
+            r"https?://(user(:pw)?@)?([a-z0-9-]{1,8}\.){0,3}[a-z]{1,6}(:[0-9]{1,5})?([/?#][a-z0-9/?#=&.%-]{0,20})?",
+            fullmatch=True,
+        )
+    )
+    def test_host_of_serialized_urls_is_adas(self, url):
+        """Property: the host read off a serialized URL without parsing it is the one ada-url parses."""
+        import ada_url
+
+        from backlinkkit._archives._pages import _hostname
+
+        try:
+            serialized = ada_url.URL(url).href
+        except ValueError:
+            return
+        expected = ada_url.parse_url(serialized, attributes=("hostname",))["hostname"] or None
+        assert _hostname(serialized) == expected
+
     @pytest.mark.parametrize(
         ("robots", "headers", "nofollow"),
         [
