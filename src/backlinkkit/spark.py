@@ -49,6 +49,7 @@ from ._archives._scan import ArchiveFormat, ArchiveStats
 from ._archives._sources import is_archive_name, join_location, resolve_entry
 from ._archives._targets import Target
 from ._archives._tasks import (
+    PROFILE_SCHEMA,
     STATS_COLUMN,
     extract_batches,
     extraction_schema,
@@ -258,14 +259,13 @@ def run_job(
             location = join_location(out, ROWS_DIR)
             merged.write.mode("errorifexists").parquet(location)
             merged = session.read.parquet(location)
-        else:
-            merged = merged.persist(StorageLevel.MEMORY_AND_DISK)
-        kept = merged.count()
         profile = functools.partial(profile_batches, targets=targets)
         with _no_pandas_version_warning():
-            profiled = merged.mapInArrow(profile, "target string, profile binary")
-        pickles = profiled.collect()
-        profiles = merged_profiles([(row[0], bytes(row[1])) for row in pickles], targets)
+            profiled = merged.mapInArrow(profile, PROFILE_SCHEMA)
+        parts = profiled.collect()
+        kept = sum(row[2] for row in parts)
+        pickles = [(row[0], None if row[1] is None else bytes(row[1])) for row in parts]
+        profiles = merged_profiles(pickles, targets)
     finally:
         extracted.unpersist()
     write_profiles(profiles, out)

@@ -14,10 +14,11 @@ from typing import Any
 
 from .. import LinkProfile
 from ._arrow import arrow_schema, batch_of_rows, pyarrow, rows_of_batch
-from ._scan import ArchiveFormat, profiles_of_rows, scan_location
+from ._scan import ArchiveFormat, scan_location
 from ._targets import Target
 
 __all__ = [
+    "PROFILE_SCHEMA",
     "STATS_COLUMN",
     "extract_batches",
     "extraction_schema",
@@ -66,32 +67,59 @@ def extract_batches(
             yield _with_stats(nulls, json.dumps(scan.stats.to_dict()))
 
 
+PROFILE_SCHEMA = "target string, profile binary, rows long"
+
+
 def profile_batches(batches: Iterator[Any], targets: Sequence[Target]) -> Iterator[Any]:
-    """One pickled `LinkProfile` per target for the rows of this partition."""
+    """A pickled `LinkProfile` per target that has rows in this partition, and the row count.
+
+    The count rides on the first output row (the others carry 0), so the driver learns how many
+    rows were kept without another pass over them.
+    """
     pa = pyarrow()
-
-    def rows() -> Iterator[Any]:
-        for batch in batches:
-            yield from rows_of_batch(batch)
-
-    profiles = profiles_of_rows(rows(), targets)
+    by_domain = {target.domain: target for target in targets}
+    profiles: dict[str, LinkProfile] = {}
+    count = 0
+    for batch in batches:
+        for row in rows_of_batch(batch):
+            count += 1
+            profile = profiles.get(row.target)
+            if profile is None:
+                profile = profiles[row.target] = by_domain[row.target].profile()
+            profile.add(row.backlink)
+    domains: list[str | None] = [*profiles] or [None]
+    pickles = [
+        None if d is None else pickle.dumps(profiles[d], protocol=pickle.HIGHEST_PROTOCOL)
+        for d in domains
+    ]
+    schema = pa.schema(
+        [
+            pa.field("target", pa.string()),
+            pa.field("profile", pa.binary()),
+            pa.field("rows", pa.int64()),
+        ]
+    )
+    counts = [count] + [0] * (len(domains) - 1)
     yield pa.RecordBatch.from_pydict(
-        {
-            "target": list(profiles),
-            "profile": [
-                pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in profiles.values()
-            ],
-        },
-        schema=pa.schema([pa.field("target", pa.string()), pa.field("profile", pa.binary())]),
+        {"target": domains, "profile": pickles, "rows": counts}, schema=schema
     )
 
 
 def merged_profiles(
-    pickles: Sequence[tuple[str, bytes]], targets: Sequence[Target]
+    pickles: Sequence[tuple[str | None, bytes | None]], targets: Sequence[Target]
 ) -> dict[str, LinkProfile]:
-    """The partitions' profiles of each target merged with `|` (every target has one)."""
-    profiles = {target.domain: target.profile() for target in targets}
+    """The partitions' profiles of each target merged with `|` (every target gets one)."""
+    parts: dict[str, list[LinkProfile]] = {target.domain: [] for target in targets}
     for domain, data in pickles:
-        part = pickle.loads(data)  # noqa: S301 - our own executors' output
-        profiles[domain] = profiles[domain] | part
+        if domain is not None and data is not None:
+            parts[domain].append(pickle.loads(data))  # noqa: S301 - our own executors' output
+    profiles = {}
+    for target in targets:
+        found = parts[target.domain]
+        if not found:
+            profiles[target.domain] = target.profile()
+        elif len(found) == 1:
+            profiles[target.domain] = found[0]
+        else:
+            profiles[target.domain] = found[0].merge(*found[1:])
     return profiles
