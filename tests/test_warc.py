@@ -1005,6 +1005,19 @@ class TestWarcCommand:
         assert message in stderr
         assert stderr.count("\n") == 1
 
+    def test_without_pyspark_the_extra_and_processes_are_named(self, tmp_path, capsys, monkeypatch):
+        """Without pyspark, the Spark path exits 1 naming the spark extra and --processes."""
+        monkeypatch.setitem(sys.modules, "pyspark", None)
+        monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+        archive = tmp_path / "a.warc.gz"
+        archive.write_bytes(warc_file(TEST_PAGES[:1]))
+        status, _, stderr = self.run(
+            capsys, str(archive), "--target", "example.com", "--out", str(tmp_path / "o")
+        )
+        assert status == 1
+        assert "backlinkkit[spark]" in stderr
+        assert "--processes" in stderr
+
     def test_existing_output_and_unreadable_manifest(self, tmp_path, capsys):
         """An output folder with results is refused (1); a manifest that cannot be read is 2."""
         (tmp_path / "o").mkdir()
