@@ -21,10 +21,12 @@ def tests(session: nox.Session, fetch: bool) -> None:
     """Run the test suite against the installed package, with branch coverage.
 
     It runs twice: with the `fetch` extra, and without requests at all, since the library must
-    work (and say clearly what is missing) without it.
+    work (and say clearly what is missing) without it. Both have the `warc` extra (FastWARC,
+    pyarrow), so the archive tests run; the Spark tests skip here (pyspark is the `spark`
+    session's).
     """
     session.install(
-        ".[fetch]" if fetch else ".", *nox.project.dependency_groups(PYPROJECT, "tests")
+        ".[fetch,warc]" if fetch else ".[warc]", *nox.project.dependency_groups(PYPROJECT, "tests")
     )
     if not fetch:
         session.run(
@@ -56,7 +58,7 @@ def mypy(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the Sphinx docs (warnings are errors) and run every example in them."""
-    session.install(".[fetch]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.install(".[fetch,warc]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
     # The docstrings' examples run through tests/test_doctests.py, which takes each from the
     # module that defines it (public classes say they live in `backlinkkit`).
@@ -72,9 +74,16 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def spark(session: nox.Session) -> None:
+    """The Spark job's tests, on a local Spark (Java 17; pyspark builds from source, ~1 min)."""
+    session.install(".[spark]", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.run("pytest", "tests/test_spark.py", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """The benchmarks the issues name; pass a script name to run only that one."""
-    session.install(".[fetch]", *nox.project.dependency_groups(PYPROJECT, "bench"))
+    session.install(".[fetch,spark]", *nox.project.dependency_groups(PYPROJECT, "bench"))
     scripts = session.posargs or [
         "fidelity.py",
         "extract_speed.py",
@@ -84,6 +93,7 @@ def bench(session: nox.Session) -> None:
         "verify_throughput.py",
         "ranks_read.py",
         "compare_scale.py",
+        "warc_scale.py",
     ]
     for script in scripts:
         path = Path("benchmarks") / script

@@ -504,3 +504,7 @@ def _print_table(page: PageLinks, out: TextIO) -> None:
             for i, cell in enumerate(row)
         ]
         out.write("  ".join(cells).rstrip() + "\n")
+
+
+# Subcommands defined in their own modules register themselves when imported.
+from ._archives import _command as _warc_command  # noqa: E402, F401
