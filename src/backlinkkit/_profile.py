@@ -210,6 +210,8 @@ class LinkProfile:
                 for n, a, b in zip(names, self._settings(), other._settings(), strict=True)
                 if a != b
             ]
+            if "domain" in differ:
+                differ = ["domain"]  # another site's classifier differs as a matter of course
             raise ProfileMergeError(
                 f"cannot merge the profile of {other._domain!r} into that of {self._domain!r}: "
                 f"they differ in {', '.join(differ)}"
