@@ -22,6 +22,7 @@ from ._disavow import (
 )
 from ._disavow_rules import DisavowLineKind, DisavowProblem, DisavowProblemCode
 from ._errors import (
+    AuditError,
     BacklinkkitError,
     DisavowError,
     DisavowLimitError,
@@ -65,6 +66,7 @@ __all__ = [
     "AnchorClassifier",
     "AnchorDiversity",
     "AnchorRule",
+    "AuditError",
     "Backlink",
     "BacklinkkitError",
     "CandidateReason",

@@ -8,6 +8,7 @@ that already catches `ValueError` (or `ImportError`) keeps working.
 from __future__ import annotations
 
 __all__ = [
+    "AuditError",
     "BacklinkkitError",
     "DisavowError",
     "DisavowLimitError",
@@ -54,6 +55,10 @@ class DisavowError(BacklinkkitError, ValueError):
 
 class DisavowLimitError(DisavowError):
     """Raised when writing a disavow file that would break Google's limits (lines, bytes)."""
+
+
+class AuditError(BacklinkkitError, ValueError):
+    """Raised when an audit's settings cannot be used: a thresholds file, an allow list."""
 
 
 class MissingDependencyError(BacklinkkitError, ImportError):
