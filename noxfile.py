@@ -20,11 +20,12 @@ SHARED_CORPUS = os.environ.get("BACKLINKKIT_CORPUS", "../shared/corpus")
 def tests(session: nox.Session, fetch: bool) -> None:
     """Run the test suite against the installed package, with branch coverage.
 
-    It runs twice: with the `fetch` extra, and without requests at all, since the library must
-    work (and say clearly what is missing) without it.
+    It runs twice: with the `fetch` and `report` extras, and without any extra, since the
+    library must work (and say clearly what is missing) without them. The report's tests are
+    required where the extra is installed: they fail rather than skip if it cannot be imported.
     """
     session.install(
-        ".[fetch]" if fetch else ".", *nox.project.dependency_groups(PYPROJECT, "tests")
+        ".[fetch,report]" if fetch else ".", *nox.project.dependency_groups(PYPROJECT, "tests")
     )
     if not fetch:
         session.run(
@@ -33,7 +34,8 @@ def tests(session: nox.Session, fetch: bool) -> None:
             "import importlib.util as u, sys; sys.exit(bool(u.find_spec('requests')))",
         )
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    env = {"BACKLINKKIT_REQUIRE_REPORT": "1"} if fetch else {}
+    session.run("coverage", "run", "-m", "pytest", *session.posargs, env=env)
     session.run("coverage", "combine", success_codes=[0, 1])
     session.run("coverage", "report")
 
@@ -56,7 +58,7 @@ def mypy(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the Sphinx docs (warnings are errors) and run every example in them."""
-    session.install(".[fetch]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.install(".[fetch,report]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
     session.run(
         "pytest",
@@ -74,7 +76,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The benchmarks the issues name; pass a script name to run only that one."""
-    session.install(".[fetch]", *nox.project.dependency_groups(PYPROJECT, "bench"))
+    session.install(".[fetch,report]", *nox.project.dependency_groups(PYPROJECT, "bench"))
     scripts = session.posargs or [
         "fidelity.py",
         "extract_speed.py",
@@ -82,6 +84,7 @@ def bench(session: nox.Session) -> None:
         "profile_scale.py",
         "disavow_scale.py",
         "verify_throughput.py",
+        "audit_scale.py",
     ]
     for script in scripts:
         path = Path("benchmarks") / script

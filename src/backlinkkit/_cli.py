@@ -18,6 +18,7 @@ from ._errors import BacklinkkitError
 from ._examples import EXAMPLE_URL, example_page
 from ._extract import extract_links
 from ._links import Link, PageLinks
+from .audit._command import add_parser as _add_audit_parser
 
 __all__ = ["main"]
 
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     links.add_argument("--json", action="store_true", help="print JSON instead of a table")
     links.set_defaults(run=_links_command)
+    _add_audit_parser(commands)  # the audit job owns its command: backlinkkit.audit._command
     return parser
 
 

@@ -21,9 +21,10 @@ import ada_url
 
 __all__ = ["PageKeys", "anchor_key"]
 
-# A path and query that WHATWG serialization leaves as they are (ASCII, nothing to encode, no
-# dot segments): most exported URLs. Anything else goes through ada-url.
-_SERIALIZED_REST: Final = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%?|^\[\]]*")
+# Characters WHATWG serialization leaves as they are in both the path and the query of an http(s)
+# URL (so not `'`, encoded in special queries, nor `^` or `|`): most exported URLs are made of
+# these alone. Anything else goes through ada-url.
+_SERIALIZED_REST: Final = re.compile(r"[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*")
 _CACHE_LIMIT: Final = 1 << 16
 _WWW: Final = "www."
 
