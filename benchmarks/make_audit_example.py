@@ -96,7 +96,9 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
 
 
 def _month_day(rng: random.Random, month: int) -> dt.date:
-    first = dt.date(START.year + (START.month - 1 + month) // 12, (START.month - 1 + month) % 12 + 1, 1)
+    first = dt.date(
+        START.year + (START.month - 1 + month) // 12, (START.month - 1 + month) % 12 + 1, 1
+    )
     return first + dt.timedelta(days=rng.randrange(28))
 
 
@@ -124,9 +126,21 @@ def _sites(rng: random.Random, healthy: int, burst: int) -> list[_Site]:
         sites.append(_Site(name, rng.randrange(5, 75), _month_day(rng, month), ip, spam=False))
     for site in sites:
         roll = rng.random()
-        site.pages = 1 if roll < 0.4 else 2 if roll < 0.6 else rng.randrange(3, 6) if roll < 0.87 else rng.randrange(6, 21)
+        site.pages = (
+            1
+            if roll < 0.4
+            else 2
+            if roll < 0.6
+            else rng.randrange(3, 6)
+            if roll < 0.87
+            else rng.randrange(6, 21)
+        )
         site.lost_all = rng.random() < 0.06
-    for site, pages in zip(sorted(sites, key=lambda s: -s.dr)[: max(3, healthy // 100)], (150, 220, 130) * (healthy // 300 + 1), strict=False):
+    for site, pages in zip(
+        sorted(sites, key=lambda s: -s.dr)[: max(3, healthy // 100)],
+        (150, 220, 130) * (healthy // 300 + 1),
+        strict=False,
+    ):
         site.pages, site.sitewide = pages, True  # blogrolls and footers
     for n in range(burst):
         name = f"{rng.choice(('best', 'top', 'smart', 'easy', 'home'))}-{rng.choice(('planter', 'garden', 'pot', 'grow'))}-{rng.choice(('review', 'deals', 'hub', 'guide', 'picks'))}-{n + 1}.test"
@@ -160,9 +174,14 @@ def _ahrefs_rows(rng: random.Random, sites: list[_Site]) -> Iterator[dict[str, s
             lost = ""
             last = AUDIT_DATE - dt.timedelta(days=rng.randrange(1, 25))
             if lost_site or rng.random() < 0.05:
-                gone = first + dt.timedelta(days=rng.randrange(30, max(31, (AUDIT_DATE - first).days)))
+                gone = first + dt.timedelta(
+                    days=rng.randrange(30, max(31, (AUDIT_DATE - first).days))
+                )
                 if gone < AUDIT_DATE - dt.timedelta(days=3):
-                    lost, last = f"{gone.isoformat()} 04:12:09", gone - dt.timedelta(days=rng.randrange(1, 9))
+                    lost, last = (
+                        f"{gone.isoformat()} 04:12:09",
+                        gone - dt.timedelta(days=rng.randrange(1, 9)),
+                    )
             kind = "image" if anchor == "" else "text"
             yield {
                 "Referring page title": slug.replace("-", " ").capitalize(),
@@ -237,10 +256,14 @@ def write_example(out: Path, *, links: int = 2000, seed: int = SEED) -> dict[str
         for n in range(round(180 * scale)):
             site = rng.choice(sites[:healthy])
             crawled = AUDIT_DATE - dt.timedelta(days=rng.randrange(1, 90))
-            console.writerow((f"https://{site.domain}/{rng.choice(PAGES)}-{n}", crawled.isoformat()))
+            console.writerow(
+                (f"https://{site.domain}/{rng.choice(PAGES)}-{n}", crawled.isoformat())
+            )
             rows += 1
-        for junk in ("android-app://com.example.reader/https/balconyharvest.example/",
-                     "//cdn.feeds.test/rss"):
+        for junk in (
+            "android-app://com.example.reader/https/balconyharvest.example/",
+            "//cdn.feeds.test/rss",
+        ):
             console.writerow((junk, (AUDIT_DATE - dt.timedelta(days=3)).isoformat()))
             rows += 1
         console.writerow(("https://forum-archive.test/t/12", "2026-13-01"))  # no such month
@@ -259,7 +282,9 @@ def write_example(out: Path, *, links: int = 2000, seed: int = SEED) -> dict[str
             fetched = AUDIT_DATE - dt.timedelta(days=rng.randrange(0, 4))
             crawl.writerow((url, fetched.isoformat(), site.ip))
             rows += 1
-        crawl.writerow(("https://balconyharvest.example/blog/", AUDIT_DATE.isoformat(), "100.64.0.10"))
+        crawl.writerow(
+            ("https://balconyharvest.example/blog/", AUDIT_DATE.isoformat(), "100.64.0.10")
+        )
         rows += 1
     counts["crawl-ips.csv"] = rows
 

@@ -44,7 +44,9 @@ from conftest import FIXTURES
 EXPORTS = FIXTURES / "exports"
 REPO = Path(__file__).parents[1]
 D = dt.date
-GENERIC = "source_url,target_url,anchor,nofollow,sponsored,ugc,first_seen,last_seen,lost,source_ip\n"
+GENERIC = (
+    "source_url,target_url,anchor,nofollow,sponsored,ugc,first_seen,last_seen,lost,source_ip\n"
+)
 
 
 def generic(*rows: str) -> io.StringIO:
@@ -56,7 +58,9 @@ def console(*rows: str) -> io.StringIO:
 
 
 def run_audit(*exports, site="site.test", **kwargs) -> AuditResult:
-    named = [(f"export{i}.csv", e) if not isinstance(e, tuple) else e for i, e in enumerate(exports)]
+    named = [
+        (f"export{i}.csv", e) if not isinstance(e, tuple) else e for i, e in enumerate(exports)
+    ]
     return audit(named, site=site, date=D(2026, 11, 30), **kwargs)
 
 
@@ -117,7 +121,9 @@ class TestPageKeys:
         keys = PageKeys()
         assert keys.page(a) != keys.page(b)
 
-    @pytest.mark.parametrize("url", ["mailto:a@blog.test", "//blog.test/x", "not a url", "https://"])
+    @pytest.mark.parametrize(
+        "url", ["mailto:a@blog.test", "//blog.test/x", "not a url", "https://"]
+    )
     def test_no_page(self, url):
         """What is not an absolute URL with a host has no page key."""
         assert PageKeys().page(url) is None
@@ -190,15 +196,23 @@ class TestMerge:
 
     def test_what_each_tool_knows_is_combined(self):
         """First known value wins, earliest first seen, latest last seen, IP from the crawl."""
-        ahrefs = generic("https://blog.test/p,https://site.test/,Site,,false,false,2026-02-01,2026-05-01,,")
+        ahrefs = generic(
+            "https://blog.test/p,https://site.test/,Site,,false,false,2026-02-01,2026-05-01,,"
+        )
         semrush = generic(
             "https://blog.test/p,https://site.test/,site,true,true,false,2026-01-01,2026-04-01,,"
         )
-        crawl = io.StringIO("source_url,last_seen,source_ip\nhttps://blog.test/p,2026-11-20,203.0.113.5\n")
+        crawl = io.StringIO(
+            "source_url,last_seen,source_ip\nhttps://blog.test/p,2026-11-20,203.0.113.5\n"
+        )
         result = run_audit(ahrefs, semrush, crawl)
         (d,) = result.profile.referring_domains()
         s = result.profile.summary()
-        assert (d.first_seen, d.last_seen, d.ips) == (D(2026, 1, 1), D(2026, 11, 20), ("203.0.113.5",))
+        assert (d.first_seen, d.last_seen, d.ips) == (
+            D(2026, 1, 1),
+            D(2026, 11, 20),
+            ("203.0.113.5",),
+        )
         # nofollow was unknown in the first export: the second's `true` fills it in.
         assert (s.nofollow, s.sponsored, s.backlinks) == (1, 0, 1)
 
@@ -214,14 +228,18 @@ class TestMerge:
     )
     def test_lost_holds_unless_seen_after(self, rows, lost):
         """A lost date stands unless another row saw the link after it (rows: last seen, lost)."""
-        lines = [f"https://blog.test/p,https://site.test/,Site,,,,,{last},{gone}," for last, gone in rows]
+        lines = [
+            f"https://blog.test/p,https://site.test/,Site,,,,,{last},{gone}," for last, gone in rows
+        ]
         (d,) = run_audit(generic(*lines)).profile.referring_domains()
         assert d.lost == lost
 
     def test_spam_mark_from_any_tool_stands(self):
         """A spam column's mark survives the merge (kept from the export's own columns)."""
         merger = LinkMerger()
-        merger.add([Backlink("https://spam.test/p", anchor="x", extra={"Is spam": "TRUE", "UR": "3"})])
+        merger.add(
+            [Backlink("https://spam.test/p", anchor="x", extra={"Is spam": "TRUE", "UR": "3"})]
+        )
         merger.add([Backlink("https://spam.test/p", anchor="x", spam=True)])
         (b,) = merger.backlinks()
         assert (b.spam, dict(b.extra)) == (True, {"Is spam": "TRUE"})
@@ -238,8 +256,16 @@ class TestMerge:
         st.lists(
             st.lists(
                 st.tuples(
-                    st.sampled_from(["https://a.test/1", "http://www.a.test/1/", "https://b.test/x",
-                                     "https://c.test/", "ftp://bad.test/", "https://site.test/own"]),
+                    st.sampled_from(
+                        [
+                            "https://a.test/1",
+                            "http://www.a.test/1/",
+                            "https://b.test/x",
+                            "https://c.test/",
+                            "ftp://bad.test/",
+                            "https://site.test/own",
+                        ]
+                    ),
                     st.sampled_from(["", "https://site.test/", "https://site.test/shop"]),
                     st.sampled_from(["", "Site", "site ", "here"]),
                     st.sampled_from(["", "true", "false", "maybe"]),
@@ -280,7 +306,9 @@ class TestAudit:
         pages = console("http://blog.test/best-shoes/,2026-11-02", "https://www.blog.test/shoes,2026-11-02",
                         "https://blog.test/a#x,2026-11-02")  # fmt: skip
         try:
-            result = audit([*exports, ("console.csv", pages)], site="shop.example", date=D(2026, 11, 30))
+            result = audit(
+                [*exports, ("console.csv", pages)], site="shop.example", date=D(2026, 11, 30)
+            )
         finally:
             for _, stream in exports:
                 stream.close()
@@ -306,7 +334,9 @@ class TestAudit:
             "Source url,Target url,Anchor,Nofollow,Sponsored,Ugc,Text,Image,First seen,Last seen,Lost link\n"
             "http://blog.test/a/,https://site.test/,SITE,FALSE,FALSE,FALSE,TRUE,FALSE,2025-12-01,2026-03-01,FALSE\n"
         )
-        result = run_audit(("ahrefs.tsv", io.BytesIO(ahrefs)), ("semrush.csv", io.StringIO(semrush)))
+        result = run_audit(
+            ("ahrefs.tsv", io.BytesIO(ahrefs)), ("semrush.csv", io.StringIO(semrush))
+        )
         assert [(i.format, i.links, i.duplicates) for i in result.inputs] == [
             (ExportFormat.AHREFS, 1, 0),
             (ExportFormat.SEMRUSH, 0, 1),
@@ -321,7 +351,10 @@ class TestAudit:
             (b"", "sites.csv: line 1: the export is empty"),
             (b"a,b\n1,2\n", "sites.csv: line 1: unknown export format"),
             (b"\x00\x01\x02\x00\x00", "sites.csv: line 1: NUL bytes"),
-            (b"source_url\nhttps://a.test/\xff\xfe\n", "sites.csv: line 1 or after, byte 26: the export is not valid utf-8"),
+            (
+                b"source_url\nhttps://a.test/\xff\xfe\n",
+                "sites.csv: line 1 or after, byte 26: the export is not valid utf-8",
+            ),
         ],
     )
     def test_refused_export_is_named(self, data, message):
@@ -340,11 +373,15 @@ class TestAudit:
         result = run_audit(generic())
         assert (result.rows, result.links, result.candidates) == (0, 0, ())
         assert [f.name for f in result.flags] == [FlagName.INSUFFICIENT_DATA]
-        assert result.disavow.text.startswith("# Disavow file generated by backlinkkit on 2026-11-30")
+        assert result.disavow.text.startswith(
+            "# Disavow file generated by backlinkkit on 2026-11-30"
+        )
 
     def test_rejected_rows_are_kept_with_their_export(self):
         """Bad rows are collected, each with its export, line, column and reason."""
-        result = run_audit(("bad.csv", generic("ftp://x.test/,,,,,,,,,", "https://a.test/,,,maybe,,,,,,")))
+        result = run_audit(
+            ("bad.csv", generic("ftp://x.test/,,,,,,,,,", "https://a.test/,,,maybe,,,,,,"))
+        )
         assert [(r.input, r.row.line, r.row.column) for r in result.rejected] == [
             ("bad.csv", 2, "source_url"),
             ("bad.csv", 3, "nofollow"),
@@ -353,7 +390,10 @@ class TestAudit:
     def test_progress(self):
         """The progress callback hears each export's name and rows read."""
         seen = []
-        run_audit(("a.csv", generic("https://a.test/,,,,,,,,,")), progress=lambda n, r: seen.append((n, r)))
+        run_audit(
+            ("a.csv", generic("https://a.test/,,,,,,,,,")),
+            progress=lambda n, r: seen.append((n, r)),
+        )
         assert seen == [("a.csv", 1)]
 
     def test_thresholds_are_used(self, example):
@@ -365,7 +405,9 @@ class TestAudit:
             FlagName.VELOCITY_SPIKE, FlagName.SUBNET_CONCENTRATION, FlagName.EXACT_MATCH_SHARE,
         }  # fmt: skip
 
-    @pytest.mark.parametrize("allow", [b"# partner\ndomain:blog.test\n", ["blog.test"], "https://www.blog.test/x\n"])
+    @pytest.mark.parametrize(
+        "allow", [b"# partner\ndomain:blog.test\n", ["blog.test"], "https://www.blog.test/x\n"]
+    )
     def test_allow(self, allow):
         """Allowed domains are never proposed, given as a file's text or as entries."""
         spam = "https://blog.test/p{},https://site.test/,cheap shoes,false,false,false,,,,"
@@ -399,8 +441,13 @@ class TestDisavowProposal:
 
     def test_already_disavowed_entry_stays(self):
         """A candidate already in the current file is not added twice."""
-        rows = [f"https://spam.test/p{i},https://site.test/,cheap shoes,false,false,false,,,," for i in range(2)]
-        result = run_audit(generic(*rows), keywords=["cheap shoes"], current_disavow=b"domain:spam.test\n")
+        rows = [
+            f"https://spam.test/p{i},https://site.test/,cheap shoes,false,false,false,,,,"
+            for i in range(2)
+        ]
+        result = run_audit(
+            generic(*rows), keywords=["cheap shoes"], current_disavow=b"domain:spam.test\n"
+        )
         assert (result.disavow.kept, result.disavow.added) == (1, ())
         assert result.disavow.text.count("domain:spam.test") == 1
 
@@ -453,20 +500,37 @@ class TestExample:
 class TestThresholdsFile:
     def test_settings(self):
         """Named settings change; the others keep their defaults; ints are fine for floats."""
-        t = load_thresholds("exact_match_share = 0.05\ncritical_factor = 3\nvelocity_min_new = 20\n")
+        t = load_thresholds(
+            "exact_match_share = 0.05\ncritical_factor = 3\nvelocity_min_new = 20\n"
+        )
         assert (t.exact_match_share, t.critical_factor, t.velocity_min_new) == (0.05, 3.0, 20)
         assert t.money_share == Thresholds().money_share
 
     @pytest.mark.parametrize(
         ("text", "message"),
         [
-            ("exact_match = 0.1", "t.toml: unknown setting 'exact_match' (did you mean 'exact_match_share'?)"),
+            (
+                "exact_match = 0.1",
+                "t.toml: unknown setting 'exact_match' (did you mean 'exact_match_share'?)",
+            ),
             ("zzz = 1", "t.toml: unknown setting 'zzz'; known: min_referring_domains,"),
-            ("exact_match_share = 'high'", "t.toml: exact_match_share must be a number, not 'high'"),
+            (
+                "exact_match_share = 'high'",
+                "t.toml: exact_match_share must be a number, not 'high'",
+            ),
             ("velocity_min_new = 2.5", "t.toml: velocity_min_new must be a whole number, not 2.5"),
-            ("velocity_min_new = true", "t.toml: velocity_min_new must be a whole number, not True"),
-            ("exact_match_share = 1.5", "t.toml: Thresholds.exact_match_share must be a share in [0, 1], got 1.5"),
-            ("min_referring_domains = 0", "t.toml: Thresholds.min_referring_domains must be at least 1"),
+            (
+                "velocity_min_new = true",
+                "t.toml: velocity_min_new must be a whole number, not True",
+            ),
+            (
+                "exact_match_share = 1.5",
+                "t.toml: Thresholds.exact_match_share must be a share in [0, 1], got 1.5",
+            ),
+            (
+                "min_referring_domains = 0",
+                "t.toml: Thresholds.min_referring_domains must be at least 1",
+            ),
             ("exact_match_share = ", "t.toml: not valid TOML: "),
             ("[thresholds]\nexact_match_share = 0.1", "t.toml: unknown setting 'thresholds'"),
             (b"\xff\xfe", "t.toml: not UTF-8 text"),
@@ -500,12 +564,14 @@ class TestTables:
 
     def test_hostile_anchor_is_neutralized_in_csv(self, tmp_path):
         """An anchor that is a formula reaches anchors.csv as text, not as a formula."""
-        rows = ['https://a.test/,https://site.test/,"=HYPERLINK(""http://evil.test"",""x"")",,,,,,,']
+        rows = [
+            'https://a.test/,https://site.test/,"=HYPERLINK(""http://evil.test"",""x"")",,,,,,,'
+        ]
         result = run_audit(generic(*rows))
         result.write(tmp_path, report=False)
         with (tmp_path / "anchors.csv").open(encoding="utf-8", newline="") as f:
             records = list(csv.DictReader(f))
-        assert records[0]["anchor"] == "'=hyperlink(\"http://evil.test\",\"x\")"
+        assert records[0]["anchor"] == '\'=hyperlink("http://evil.test","x")'
 
     def test_tables_load_in_pandas(self, example, tmp_path):
         """Each CSV has a header row and one row per record; pandas reads them."""
@@ -597,6 +663,12 @@ def quick(monkeypatch):
     monkeypatch.setitem(sys.modules, "jinja2", None)
 
 
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    """Run in the test's own directory (relative paths in messages)."""
+    monkeypatch.chdir(tmp_path)
+
+
 class TestCommand:
     def test_example(self, capsys, tmp_path, quick):
         """`audit --example` writes the outputs and prints counts, flags and where they are."""
@@ -612,7 +684,10 @@ class TestCommand:
     @pytest.mark.parametrize(("fail_on", "status"), [("warning", 3), ("critical", 3)])
     def test_fail_on(self, capsys, tmp_path, quick, fail_on, status):
         """--fail-on exits 3 when a flag of that severity or worse was raised."""
-        assert cli(capsys, "audit", "--example", "--out", str(tmp_path), "--fail-on", fail_on)[0] == status
+        assert (
+            cli(capsys, "audit", "--example", "--out", str(tmp_path), "--fail-on", fail_on)[0]
+            == status
+        )
 
     def test_fail_on_clean_profile(self, capsys, tmp_path, quick):
         """--fail-on exits 0 when no flag reaches the severity (an info flag does not)."""
@@ -628,7 +703,9 @@ class TestCommand:
         export = tmp_path / "links.csv"
         export.write_text(
             "source_url,target_url,anchor\n"
-            + "".join(f"https://spam{i % 2}.test/{i},https://site.test/,cheap shoes\n" for i in range(4))
+            + "".join(
+                f"https://spam{i % 2}.test/{i},https://site.test/,cheap shoes\n" for i in range(4)
+            )
         )
         (tmp_path / "allow.txt").write_text("# ours\ndomain:spam1.test\n")
         (tmp_path / "current.txt").write_text("domain:old.test\n")
@@ -657,13 +734,14 @@ class TestCommand:
             (["--example", "--thresholds", "nope.toml"], "cannot read thresholds file nope.toml"),
         ],
     )
-    def test_usage_errors(self, capsys, tmp_path, monkeypatch, quick, argv, message):
+    @pytest.mark.usefixtures("quick", "in_tmp")
+    def test_usage_errors(self, capsys, tmp_path, argv, message):
         """Usage errors exit 2 with one line naming the problem."""
-        monkeypatch.chdir(tmp_path)
         (tmp_path / "x.csv").write_text("source_url\n")
-        status, out, err = cli(capsys, "audit", *argv)
+        status, _, err = cli(capsys, "audit", *argv)
         assert status == 2
-        assert err.startswith("backlinkkit audit: ") and message in err
+        assert err.startswith("backlinkkit audit: ")
+        assert message in err
         assert err.count("\n") == 1
 
     def test_argparse_usage(self, capsys):
@@ -675,17 +753,23 @@ class TestCommand:
     @pytest.mark.parametrize(
         ("name", "content", "message"),
         [
-            ("sites.csv", (EXPORTS / "search_console_top_linking_sites.csv").read_bytes(), "sites.csv: line 1: this is Search Console's 'Top linking sites'"),
+            (
+                "sites.csv",
+                (EXPORTS / "search_console_top_linking_sites.csv").read_bytes(),
+                "sites.csv: line 1: this is Search Console's 'Top linking sites'",
+            ),
             ("t.toml", b"exact_match = 1", "t.toml: unknown setting 'exact_match'"),
             ("allow.txt", b"example.com/page\n", "allow.txt: line 1: "),
         ],
     )
-    def test_refused(self, capsys, tmp_path, monkeypatch, quick, name, content, message):
+    @pytest.mark.usefixtures("quick", "in_tmp")
+    def test_refused(self, capsys, tmp_path, name, content, message):
         """An input that cannot be used exits 1, with the reason and the file."""
-        monkeypatch.chdir(tmp_path)
         (tmp_path / name).write_bytes(content)
         (tmp_path / "ok.csv").write_text("source_url\nhttps://a.test/\n")
-        option = {"t.toml": ["--thresholds", name], "allow.txt": ["--allow", name]}.get(name, [name])
+        option = {"t.toml": ["--thresholds", name], "allow.txt": ["--allow", name]}.get(
+            name, [name]
+        )
         exports = [] if name == "sites.csv" else ["ok.csv"]
         status, out, err = cli(capsys, "audit", *exports, *option, "--site", "site.test")
         assert status == 1
@@ -718,7 +802,13 @@ class TestCommand:
     def test_no_traceback_on_closed_output(self, tmp_path, shell):
         """A closed standard output or a broken pipe gives no traceback."""
         cmd = f"{sys.executable} -m backlinkkit audit --example --quiet --out {tmp_path}"
-        done = subprocess.run(["bash", "-c", shell.format(cmd=cmd)], capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            ["bash", "-c", shell.format(cmd=cmd)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert "Traceback" not in done.stderr
         assert (tmp_path / "summary.json").exists()
 

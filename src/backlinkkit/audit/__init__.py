@@ -1,4 +1,4 @@
-"""The backlink audit: exports in; a report, tables and a disavow file out.
+r"""The backlink audit: exports in; a report, tables and a disavow file out.
 
 `audit` reads exports of one or several tools, merges them into distinct links, profiles
 them, raises flags and proposes disavow candidates merged into the current disavow file: an
@@ -9,7 +9,7 @@ without it.
 
 >>> import io
 >>> from backlinkkit.audit import audit
->>> export = io.StringIO("source_url,anchor\\nhttps://blog.test/post,Example\\n")
+>>> export = io.StringIO("source_url,anchor\nhttps://blog.test/post,Example\n")
 >>> result = audit([("links.csv", export)], site="example.com")
 >>> result.links, result.profile.summary().referring_domains
 (1, 1)

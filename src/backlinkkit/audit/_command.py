@@ -88,7 +88,7 @@ def add_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's private subp
     parser.set_defaults(run=run)
 
 
-class _Refused(Exception):
+class _CommandError(Exception):
     """Stop with a message and an exit status."""
 
     def __init__(self, message: str, status: int) -> None:
@@ -100,7 +100,7 @@ def _read(path: str, what: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise _Refused(f"cannot read {what} {path}: {error.strerror}", EXIT_USAGE) from None
+        raise _CommandError(f"cannot read {what} {path}: {error.strerror}", EXIT_USAGE) from None
 
 
 def _check_usage(args: argparse.Namespace) -> None:
@@ -118,12 +118,12 @@ def _check_usage(args: argparse.Namespace) -> None:
             if value
         ]
         if given:
-            raise _Refused(f"--example takes no {', '.join(given)}", EXIT_USAGE)
+            raise _CommandError(f"--example takes no {', '.join(given)}", EXIT_USAGE)
         return
     if not args.exports:
-        raise _Refused("give at least one EXPORT file, or --example", EXIT_USAGE)
+        raise _CommandError("give at least one EXPORT file, or --example", EXIT_USAGE)
     if not args.site:
-        raise _Refused("--site is required (the domain the backlinks point to)", EXIT_USAGE)
+        raise _CommandError("--site is required (the domain the backlinks point to)", EXIT_USAGE)
 
 
 class _Progress:
@@ -149,7 +149,9 @@ class _Progress:
             self._name = None
 
 
-def _run_audit(args: argparse.Namespace, progress: Callable[[str, int], None] | None) -> AuditResult:
+def _run_audit(
+    args: argparse.Namespace, progress: Callable[[str, int], None] | None
+) -> AuditResult:
     thresholds = None
     if args.thresholds:
         data = _read(args.thresholds, "thresholds file")
@@ -178,7 +180,7 @@ def _run_audit(args: argparse.Namespace, progress: Callable[[str, int], None] | 
             try:
                 stream = stack.enter_context(Path(path).open("rb"))
             except OSError as error:
-                raise _Refused(f"cannot read {path}: {error.strerror}", EXIT_USAGE) from None
+                raise _CommandError(f"cannot read {path}: {error.strerror}", EXIT_USAGE) from None
             opened.append((path, stream))
         try:
             return audit(
@@ -192,7 +194,7 @@ def _run_audit(args: argparse.Namespace, progress: Callable[[str, int], None] | 
                 progress=progress,
             )
         except OSError as error:
-            raise _Refused(f"cannot read an export: {error}", EXIT_USAGE) from None
+            raise _CommandError(f"cannot read an export: {error}", EXIT_USAGE) from None
 
 
 def _plural(count: int, noun: str) -> str:
@@ -205,15 +207,17 @@ def summary_lines(result: AuditResult, written: WrittenOutputs) -> list[str]:
     rejected = sum(i.rejected for i in result.inputs)
     lines = [
         f"backlinkkit audit of {result.site} ({result.date.isoformat()})",
-        f"inputs   {_plural(len(result.inputs), 'export')}: {result.rows:,} rows = "
-        f"{result.links:,} links + {result.duplicates:,} duplicates + {rejected:,} rejected",
+        (
+            f"inputs   {_plural(len(result.inputs), 'export')}: {result.rows:,} rows = "
+            f"{result.links:,} links + {result.duplicates:,} duplicates + {rejected:,} rejected"
+        ),
     ]
     width = max(len(i.name) for i in result.inputs) if result.inputs else 0
-    for i in result.inputs:
-        lines.append(
-            f"  {i.name:<{width}}  {i.format.value:<20} {i.rows:>9,} rows {i.links:>9,} links "
-            f"{i.duplicates:>9,} duplicates {i.rejected:>7,} rejected"
-        )
+    lines.extend(
+        f"  {i.name:<{width}}  {i.format.value:<20} {i.rows:>9,} rows {i.links:>9,} links "
+        f"{i.duplicates:>9,} duplicates {i.rejected:>7,} rejected"
+        for i in result.inputs
+    )
     skipped = ""
     if s.own_links or s.unparsed_links:
         skipped = (
@@ -224,7 +228,7 @@ def summary_lines(result: AuditResult, written: WrittenOutputs) -> list[str]:
         f"profile  {_plural(s.backlinks, 'backlink')} from "
         f"{_plural(s.referring_domains, 'referring domain')}{skipped}"
     )
-    counts = {severity: 0 for severity in Severity}
+    counts = dict.fromkeys(Severity, 0)
     for flag in result.flags:
         counts[flag.severity] += 1
     lines.append(
@@ -288,8 +292,8 @@ def run(args: argparse.Namespace, out: TextIO | None) -> int:
             written = result.write(args.out)
         except OSError as error:
             where = error.filename or args.out
-            raise _Refused(f"cannot write to {where}: {error.strerror}", EXIT_USAGE) from None
-    except _Refused as refusal:
+            raise _CommandError(f"cannot write to {where}: {error.strerror}", EXIT_USAGE) from None
+    except _CommandError as refusal:
         _error(str(refusal))
         return refusal.status
     except BacklinkkitError as error:

@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 
+from .._backlink import Backlink
 from .._candidates import DisavowCandidate, disavow_candidates
 from .._disavow import DisavowEntry, DisavowFile, InvalidLines
 from .._disavow_rules import DisavowProblem, DisavowProblemCode
@@ -16,7 +17,6 @@ from .._errors import DisavowError, DisavowLimitError, ExportFormatError
 from .._export_headers import ExportFormat, normalize_header
 from .._flags import Flag, Severity
 from .._importers import ExportReader, RejectedRow, read_backlinks
-from .._backlink import Backlink
 from .._profile import LinkProfile
 from .._thresholds import Thresholds
 from .._urls import SuffixList
@@ -371,13 +371,10 @@ def audit(
     [('tool.csv', 1, 1, 0), ('console.csv', 1, 0, 1)]
     >>> result.profile.referring_domains()[0].last_seen
     datetime.date(2026, 11, 2)
-    """  # noqa: E501 - a doctest line cannot wrap
+    """
     t = thresholds or Thresholds()
     day = date or dt.datetime.now(dt.UTC).date()
-    if isinstance(allow, (str, bytes)):
-        allowed = parse_allow_list(allow)
-    else:
-        allowed = tuple(allow)
+    allowed = parse_allow_list(allow) if isinstance(allow, (str, bytes)) else tuple(allow)
     profile = LinkProfile(site, brands=brands, keywords=keywords)
     named = _named(exports)
     merger = LinkMerger()
@@ -390,7 +387,7 @@ def audit(
             raise ExportFormatError(f"{name}: {error}") from None
     profile.update(merger.backlinks())
     inputs = []
-    rejected = []
+    rejected: list[Rejection] = []
     for index, (name, _) in enumerate(named):
         reader, tally = tallies[index]
         inputs.append(

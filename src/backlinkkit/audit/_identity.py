@@ -43,8 +43,7 @@ def _host_key(host: str) -> str:
 
 
 def _trim(path: str, query: str) -> str:
-    if path.endswith("/"):
-        path = path[:-1]
+    path = path.removesuffix("/")
     return path if query in ("", "?") else path + query
 
 

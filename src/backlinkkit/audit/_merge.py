@@ -127,7 +127,9 @@ def _latest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _combine(record: list[Any], b: Backlink, target_key: str | None, anchor_key: str | None) -> None:
+def _combine(
+    record: list[Any], b: Backlink, target_key: str | None, anchor_key: str | None
+) -> None:
     """Add what row `b` knows to the link `record` (see the module docstring for the rule)."""
     if record[_TARGET_KEY] is None and target_key is not None:
         record[_TARGET_KEY], record[_TARGET] = target_key, b.target_url
@@ -286,7 +288,7 @@ class LinkMerger:
             if self._merge_row(records, b, target, anchor):  # type: ignore[arg-type]
                 dup += 1
             else:
-                pages[source] = (*records, _record(b, target, anchor))  # type: ignore[misc]
+                pages[source] = (*records, _record(b, target, anchor))
                 new += 1
         if progress is not None:
             progress(count)
@@ -330,4 +332,4 @@ class LinkMerger:
                 yield _backlink(entry)
             else:
                 for record in entry:
-                    yield _backlink(record)  # type: ignore[arg-type]
+                    yield _backlink(record)

@@ -25,8 +25,13 @@ TOP_SPREAD: Final = 20
 CHART_DOMAINS: Final = 30
 
 _GREEN, _RED, _BLUE, _ORANGE, _GREY, _PURPLE = (
-    "#2f855a", "#c53030", "#2b6cb0", "#dd6b20", "#a0aec0", "#6b46c1",
-)  # fmt: skip
+    "#2f855a",
+    "#c53030",
+    "#2b6cb0",
+    "#dd6b20",
+    "#a0aec0",
+    "#6b46c1",
+)
 _SEVERITY_ORDER: Final = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -111,7 +116,7 @@ def _overview(result: AuditResult) -> ReportSection:
 
 
 def _flag_counts(result: AuditResult) -> str:
-    counts = {severity: 0 for severity in Severity}
+    counts = dict.fromkeys(Severity, 0)
     for flag in result.flags:
         counts[flag.severity] += 1
     return ", ".join(f"{counts[s]} {s.value}" for s in (Severity.CRITICAL, Severity.WARNING))
@@ -119,9 +124,7 @@ def _flag_counts(result: AuditResult) -> str:
 
 def _flags(result: AuditResult) -> ReportSection:
     flags = sorted(result.flags, key=lambda f: _SEVERITY_ORDER[f.severity])
-    return ReportSection(
-        id="flags", title="Flags", template="flags.html.j2", data={"flags": flags}
-    )
+    return ReportSection(id="flags", title="Flags", template="flags.html.j2", data={"flags": flags})
 
 
 def _timeline(result: AuditResult) -> ReportSection:
@@ -136,24 +139,52 @@ def _timeline(result: AuditResult) -> ReportSection:
         names = [r["month"] for r in rows]
         figure = {
             "data": [
-                {"type": "bar", "name": "gained", "x": names,
-                 "y": [r["new_domains"] for r in rows], "marker": {"color": _GREEN}},
-                {"type": "bar", "name": "lost", "x": names,
-                 "y": [-int(r["lost_domains"]) for r in rows],  # type: ignore[call-overload]
-                 "marker": {"color": _RED}},
-                {"type": "scatter", "mode": "lines+markers", "name": "running total",
-                 "x": names, "y": [r["total"] for r in rows], "yaxis": "y2",
-                 "line": {"color": _BLUE, "width": 2}, "marker": {"size": 4}},
-            ],  # fmt: skip
+                {
+                    "type": "bar",
+                    "name": "gained",
+                    "x": names,
+                    "y": [r["new_domains"] for r in rows],
+                    "marker": {"color": _GREEN},
+                },
+                {
+                    "type": "bar",
+                    "name": "lost",
+                    "x": names,
+                    "y": [-int(r["lost_domains"]) for r in rows],
+                    "marker": {"color": _RED},
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": "running total",
+                    "x": names,
+                    "y": [r["total"] for r in rows],
+                    "yaxis": "y2",
+                    "line": {"color": _BLUE, "width": 2},
+                    "marker": {"size": 4},
+                },
+            ],
             "layout": _layout(
                 barmode="relative",
                 xaxis={"type": "category", "automargin": True, "tickangle": -45},
-                yaxis={"title": {"text": "referring domains a month"}, "gridcolor": "#e2e8f0",
-                       "zerolinecolor": "#718096", "automargin": True},
-                yaxis2={"title": {"text": "running total"}, "overlaying": "y", "side": "right",
-                        "rangemode": "tozero", "showgrid": False, "automargin": True,
-                        "tickmode": "auto", "nticks": 6, "tickformat": ",d"},
-            ),  # fmt: skip
+                yaxis={
+                    "title": {"text": "referring domains a month"},
+                    "gridcolor": "#e2e8f0",
+                    "zerolinecolor": "#718096",
+                    "automargin": True,
+                },
+                yaxis2={
+                    "title": {"text": "running total"},
+                    "overlaying": "y",
+                    "side": "right",
+                    "rangemode": "tozero",
+                    "showgrid": False,
+                    "automargin": True,
+                    "tickmode": "auto",
+                    "nticks": 6,
+                    "tickformat": ",d",
+                },
+            ),
         }
         charts = (
             Chart(
@@ -180,12 +211,23 @@ def _anchors(result: AuditResult) -> ReportSection:
         names = [str(c["category"]).replace("_", " ") for c in categories]
         figure = {
             "data": [
-                {"type": "bar", "orientation": "h", "name": "per referring domain",
-                 "y": names, "x": [c["domain_share"] for c in categories],
-                 "marker": {"color": _BLUE}},
-                {"type": "bar", "orientation": "h", "name": "per link", "y": names,
-                 "x": [c["link_share"] for c in categories], "marker": {"color": _GREY}},
-            ],  # fmt: skip
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": "per referring domain",
+                    "y": names,
+                    "x": [c["domain_share"] for c in categories],
+                    "marker": {"color": _BLUE},
+                },
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": "per link",
+                    "y": names,
+                    "x": [c["link_share"] for c in categories],
+                    "marker": {"color": _GREY},
+                },
+            ],
             "layout": _layout(
                 barmode="group",
                 height=360,
@@ -229,10 +271,16 @@ def _rel(result: AuditResult) -> ReportSection:
     if s.backlinks:
         figure = {
             "data": [
-                {"type": "bar", "x": [b[0] for b in bars], "y": [b[1] for b in bars],
-                 "marker": {"color": [b[2] for b in bars]}, "text": [f"{b[1]:,}" for b in bars],
-                 "textposition": "outside", "cliponaxis": False},
-            ],  # fmt: skip
+                {
+                    "type": "bar",
+                    "x": [b[0] for b in bars],
+                    "y": [b[1] for b in bars],
+                    "marker": {"color": [b[2] for b in bars]},
+                    "text": [f"{b[1]:,}" for b in bars],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                },
+            ],
             "layout": _layout(height=280, showlegend=False),
         }
         charts = (
@@ -266,17 +314,23 @@ def _domains(result: AuditResult) -> ReportSection:
         sitewide = [d.is_sitewide(t) for d in top]
         figure = {
             "data": [
-                {"type": "bar", "x": [d.domain for d in top], "y": [d.links for d in top],
-                 "marker": {"color": [_ORANGE if w else _BLUE for w in sitewide]},
-                 "text": ["sitewide" if w else "" for w in sitewide], "textposition": "outside",
-                 "cliponaxis": False, "hovertemplate": "%{x}: %{y:,} links<extra></extra>"},
-            ],  # fmt: skip
+                {
+                    "type": "bar",
+                    "x": [d.domain for d in top],
+                    "y": [d.links for d in top],
+                    "marker": {"color": [_ORANGE if w else _BLUE for w in sitewide]},
+                    "text": ["sitewide" if w else "" for w in sitewide],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                    "hovertemplate": "%{x}: %{y:,} links<extra></extra>",
+                },
+            ],
             "layout": _layout(
                 height=380,
                 showlegend=False,
                 xaxis={"type": "category", "tickangle": -45, "automargin": True},
                 yaxis={"title": {"text": "links"}, "gridcolor": "#e2e8f0", "automargin": True},
-            ),  # fmt: skip
+            ),
         }
         charts = (
             Chart(
@@ -309,9 +363,13 @@ def _spread(result: AuditResult) -> ReportSection:
         top = tlds[:15]
         figure = {
             "data": [
-                {"type": "bar", "x": [f".{r['tld']}" for r in top],
-                 "y": [r["referring_domains"] for r in top], "marker": {"color": _BLUE}},
-            ],  # fmt: skip
+                {
+                    "type": "bar",
+                    "x": [f".{r['tld']}" for r in top],
+                    "y": [r["referring_domains"] for r in top],
+                    "marker": {"color": _BLUE},
+                },
+            ],
             "layout": _layout(height=280, showlegend=False, xaxis={"type": "category"}),
         }
         charts = (
@@ -328,12 +386,14 @@ def _spread(result: AuditResult) -> ReportSection:
         data={
             "tlds": tlds[:TOP_SPREAD],
             "tld_count": len(tlds),
-            "subnets": [{**r, "cluster": int(r["referring_domains"]) >= limit}  # type: ignore[call-overload]
-                        for r in subnets[:TOP_SPREAD]],
+            "subnets": [
+                {**r, "cluster": int(r["referring_domains"]) >= limit}  # type: ignore[call-overload]
+                for r in subnets[:TOP_SPREAD]
+            ],
             "subnet_count": len(subnets),
             "cluster_min": limit,
             "ip_known": result.profile.summary().referring_ips,
-        },  # fmt: skip
+        },
         charts=charts,
     )
 
@@ -380,5 +440,3 @@ def default_sections(result: AuditResult) -> tuple[ReportSection, ...]:
         _candidates(result),
         _rejected(result),
     )
-
-

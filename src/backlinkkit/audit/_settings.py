@@ -19,7 +19,7 @@ def _expected_type(field: attrs.Attribute[object]) -> type:
 
 
 def load_thresholds(text: str | bytes, *, name: str = "thresholds.toml") -> Thresholds:
-    """Read a TOML file of `Thresholds` settings; settings it does not name keep their defaults.
+    r"""Read a TOML file of `Thresholds` settings; settings it does not name keep their defaults.
 
     Keys are the `Thresholds` attribute names, at the top level of the file. Whole numbers are
     accepted for shares and factors (`critical_factor = 2`); counts must be whole numbers.
@@ -35,7 +35,7 @@ def load_thresholds(text: str | bytes, *, name: str = "thresholds.toml") -> Thre
         AuditError: the file is not TOML, names a setting `Thresholds` has not, or gives a value
             of the wrong type or out of range; the message names the file and the setting.
 
-    >>> load_thresholds("exact_match_share = 0.05\\nvelocity_min_new = 20\\n").exact_match_share
+    >>> load_thresholds("exact_match_share = 0.05\nvelocity_min_new = 20\n").exact_match_share
     0.05
     >>> load_thresholds("exact_match = 0.05", name="t.toml")
     Traceback (most recent call last):
@@ -59,7 +59,7 @@ def load_thresholds(text: str | bytes, *, name: str = "thresholds.toml") -> Thre
             close = difflib.get_close_matches(key, fields, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(fields)}"
             raise AuditError(f"{name}: unknown setting {key!r}{hint}")
-        wanted = _expected_type(field)  # type: ignore[arg-type]
+        wanted = _expected_type(field)
         ok = not isinstance(value, bool) and (
             isinstance(value, int) or (wanted is float and isinstance(value, float))
         )
@@ -74,7 +74,7 @@ def load_thresholds(text: str | bytes, *, name: str = "thresholds.toml") -> Thre
 
 
 def parse_allow_list(text: str | bytes, *, name: str = "allow list") -> tuple[str, ...]:
-    """The entries of an allow list written as a disavow file: `domain:` lines and URLs.
+    r"""The entries of an allow list written as a disavow file: `domain:` lines and URLs.
 
     `#` comments and blank lines are skipped. A `domain:` entry keeps its subdomains from being
     proposed; a URL entry keeps its host (a disavow candidate is always a whole domain).
@@ -89,7 +89,7 @@ def parse_allow_list(text: str | bytes, *, name: str = "allow list") -> tuple[st
     Raises:
         AuditError: a line is not an entry; the message names the file and the line.
 
-    >>> parse_allow_list("# partners\\ndomain:partner.test\\nhttps://friend.test/links\\n")
+    >>> parse_allow_list("# partners\ndomain:partner.test\nhttps://friend.test/links\n")
     ('domain:partner.test', 'https://friend.test/links')
     """
     file = DisavowFile.parse(text)

@@ -25,8 +25,8 @@ _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 def neutralize(cell: str) -> str:
     """A text cell made safe to open in a spreadsheet (OWASP: a `'` before a formula start).
 
-    >>> neutralize("=HYPERLINK(\\"http://evil.test\\")"), neutralize("plain"), neutralize("-1")
-    ('\\'=HYPERLINK("http://evil.test")', 'plain', "'-1")
+    >>> neutralize("=1+2"), neutralize("plain"), neutralize("-1"), neutralize("@user")
+    ("'=1+2", 'plain', "'-1", "'@user")
     """
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 

@@ -66,11 +66,12 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o666) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, mode & ~_umask())  # mkstemp makes it private: as open() would
-        os.replace(temporary, path)
+        # mkstemp makes the file private: give it the permissions open() would.
+        Path(temporary).chmod(mode & ~_umask())
+        Path(temporary).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            Path(temporary).unlink()
         raise
 
 
