@@ -40,7 +40,7 @@ def load_thresholds(text: str | bytes, *, name: str = "thresholds.toml") -> Thre
     >>> load_thresholds("exact_match = 0.05", name="t.toml")
     Traceback (most recent call last):
     ...
-    backlinkkit._errors.AuditError: t.toml: unknown setting 'exact_match' (did you mean 'exact_match_share'?)
+    backlinkkit.AuditError: t.toml: unknown setting 'exact_match' (did you mean 'exact_match_share'?)
     """  # noqa: E501 - a doctest output line cannot wrap
     if isinstance(text, bytes):
         try:
