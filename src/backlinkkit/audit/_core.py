@@ -20,7 +20,7 @@ from .._importers import ExportReader, RejectedRow, read_backlinks
 from .._profile import LinkProfile
 from .._thresholds import Thresholds
 from .._urls import SuffixList
-from ._merge import LinkMerger
+from ._merge import LinkMerger, signal_columns
 from ._settings import parse_allow_list
 
 if TYPE_CHECKING:
@@ -267,6 +267,15 @@ def _knows_anchors(reader: ExportReader[Backlink]) -> bool:
     return True
 
 
+def _signal_columns(reader: ExportReader[Backlink]) -> tuple[str, ...] | None:
+    # The generic layout's `extra` column holds JSON objects of any keys: look in each row.
+    if reader.format is ExportFormat.GENERIC and "extra" in (
+        h.strip().lower() for h in reader.header
+    ):
+        return None
+    return signal_columns(reader.header)
+
+
 def _open(named: list[tuple[str, Stream]]) -> list[tuple[int, str, ExportReader[Backlink]]]:
     opened = []
     for index, (name, stream) in enumerate(named):
@@ -382,7 +391,8 @@ def audit(
     for index, name, reader in _open(named):
         report = None if progress is None else _reporter(progress, name, reader)
         try:
-            tallies[index] = (reader, merger.add(reader, progress=report))
+            tally = merger.add(reader, signal_columns=_signal_columns(reader), progress=report)
+            tallies[index] = (reader, tally)
         except ExportFormatError as error:
             raise ExportFormatError(f"{name}: {error}") from None
     profile.update(merger.backlinks())

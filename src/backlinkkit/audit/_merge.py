@@ -21,32 +21,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from .._backlink import Backlink
 from ._identity import PageKeys
 
-__all__ = ["LinkMerger", "Tally"]
+__all__ = ["LinkMerger", "Record", "Tally", "signal_columns"]
 
-# Record layout: the target and anchor keys, then Backlink's fields in constructor order.
+# Record layout: the target and anchor keys, then Backlink's fields in constructor order. A
+# record is a tuple of atoms (strings, numbers, dates, None), so the cyclic garbage collector
+# stops tracking it: a million records cost no collector passes (lists would, on every pass).
 _TARGET_KEY, _ANCHOR_KEY = 0, 1
-_SOURCE, _TARGET, _ANCHOR, _NOFOLLOW, _SPONSORED, _UGC, _KIND = 2, 3, 4, 5, 6, 7, 8
-_FIRST, _LAST, _LOST, _IP, _SECTION = 9, 10, 11, 12, 13
-_TITLE, _SPAM, _TOXICITY, _MARKERS, _SITEWIDE = 14, 15, 16, 17, 18
-_SCORES = range(19, 28)  # domain_rating ... linked_domains: first known wins
+_SOURCE, _TARGET, _ANCHOR = 2, 3, 4
+_FIRST, _LAST, _LOST = 9, 10, 11
+_SPAM, _TOXICITY, _MARKERS, _SITEWIDE = 15, 16, 17, 18
 _SIGNALS = 28  # the export columns the profile reads spam marks from, or None
-_SCORE_NAMES: Final = (
-    "domain_rating",
-    "url_rating",
-    "page_ascore",
-    "trust_flow",
-    "citation_flow",
-    "domain_authority",
-    "page_authority",
-    "external_links",
-    "linked_domains",
-)
-_FIRST_KNOWN_WINS: Final = (_ANCHOR, _NOFOLLOW, _SPONSORED, _UGC, _KIND, _IP, _SECTION, _TITLE)
+# Fields where the first known value wins (exports listed first win), by record index.
+_FIRST_KNOWN_WINS: Final = (
+    (4, "anchor"), (5, "nofollow"), (6, "sponsored"), (7, "ugc"), (8, "kind"),
+    (12, "source_ip"), (13, "section"), (14, "source_title"), (19, "domain_rating"),
+    (20, "url_rating"), (21, "page_ascore"), (22, "trust_flow"), (23, "citation_flow"),
+    (24, "domain_authority"), (25, "page_authority"), (26, "external_links"),
+    (27, "linked_domains"),
+)  # fmt: skip
+
+Record: TypeAlias = tuple[Any, ...]
 
 # Export columns carrying spam marks, by name as `_export_headers.normalize_header` makes it
 # (case folded, no whitespace): the profile reads them from `Backlink.extra` until the importers
@@ -54,10 +53,16 @@ _FIRST_KNOWN_WINS: Final = (_ANCHOR, _NOFOLLOW, _SPONSORED, _UGC, _KIND, _IP, _S
 # of a tool's own columns are kept; the others are not needed by any output.
 _SIGNAL_COLUMNS: Final = frozenset({"isspam", "toxicityscore", "toxicmarkers", "sitewide"})
 _PROGRESS_EVERY: Final = 1 << 16
+_SAMPLES: Final = 3
+
+
+def signal_columns(header: Iterable[str]) -> tuple[str, ...]:
+    """The columns of an export's header that carry spam marks (kept in `Backlink.extra`)."""
+    return tuple(name for name in header if "".join(name.split()).casefold() in _SIGNAL_COLUMNS)
 
 
 class Tally:
-    """What one export gave: rows read, new links, duplicates merged (mutable while reading)."""
+    """What one export gave: new links and duplicates merged (mutable while reading)."""
 
     __slots__ = ("duplicates", "links")
 
@@ -66,8 +71,17 @@ class Tally:
         self.duplicates = 0
 
 
-def _record(b: Backlink, target_key: str | None, anchor_key: str | None) -> list[Any]:
-    return [
+def _signals(extra: Mapping[str, str], columns: tuple[str, ...] | None) -> dict[str, str] | None:
+    if columns is None:
+        columns = signal_columns(extra)
+    kept = {name: value for name in columns if (value := extra.get(name))}
+    return kept or None
+
+
+def _record(
+    b: Backlink, target_key: str | None, anchor_key: str | None, columns: tuple[str, ...] | None
+) -> Record:
+    return (
         target_key,
         anchor_key,
         b.source_url,
@@ -96,27 +110,8 @@ def _record(b: Backlink, target_key: str | None, anchor_key: str | None) -> list
         b.page_authority,
         b.external_links,
         b.linked_domains,
-        _signals(b.extra) if b.extra else None,
-    ]
-
-
-_SIGNAL_NAMES: dict[str, bool] = {}
-
-
-def _signals(extra: Mapping[str, str]) -> dict[str, str] | None:
-    kept = None
-    names = _SIGNAL_NAMES
-    for column, value in extra.items():
-        wanted = names.get(column)
-        if wanted is None:
-            wanted = "".join(column.split()).casefold() in _SIGNAL_COLUMNS
-            if len(names) < 4096:  # header names repeat: bounded, never grows per row
-                names[column] = wanted
-        if wanted and value:
-            if kept is None:
-                kept = {}
-            kept[column] = value
-    return kept
+        _signals(b.extra, columns) if b.extra and columns != () else None,
+    )
 
 
 def _earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
@@ -128,79 +123,68 @@ def _latest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
 
 
 def _combine(
-    record: list[Any], b: Backlink, target_key: str | None, anchor_key: str | None
-) -> None:
-    """Add what row `b` knows to the link `record` (see the module docstring for the rule)."""
-    if record[_TARGET_KEY] is None and target_key is not None:
-        record[_TARGET_KEY], record[_TARGET] = target_key, b.target_url
-    if record[_ANCHOR_KEY] is None and anchor_key is not None:
-        record[_ANCHOR_KEY] = anchor_key
-    for index in _FIRST_KNOWN_WINS:
-        if record[index] is None:
-            record[index] = getattr(b, _FIELD_NAMES[index])
-    for index, name in zip(_SCORES, _SCORE_NAMES, strict=True):
-        if record[index] is None:
-            record[index] = getattr(b, name)
-    record[_FIRST] = _earliest(record[_FIRST], b.first_seen)
-    seen_after_lost = (
-        b.lost is None
-        and b.last_seen is not None
-        and record[_LOST] is not None
-        and b.last_seen > record[_LOST]
-    )
-    if seen_after_lost:
-        record[_LOST] = None
-    elif b.lost is not None and not (record[_LAST] is not None and record[_LAST] > b.lost):
-        record[_LOST] = _latest(record[_LOST], b.lost)
-    record[_LAST] = _latest(record[_LAST], b.last_seen)
-    if b.spam or record[_SPAM] is None:
-        record[_SPAM] = b.spam if b.spam is not None else record[_SPAM]
-    if b.sitewide or record[_SITEWIDE] is None:
-        record[_SITEWIDE] = b.sitewide if b.sitewide is not None else record[_SITEWIDE]
-    if b.toxicity is not None and (record[_TOXICITY] is None or b.toxicity > record[_TOXICITY]):
-        record[_TOXICITY] = b.toxicity
+    record: Record,
+    b: Backlink,
+    target_key: str | None,
+    anchor_key: str | None,
+    columns: tuple[str, ...] | None,
+) -> Record:
+    """The link `record` with what row `b` knows added (see the module docstring for the rule)."""
+    m = list(record)
+    if m[_TARGET_KEY] is None and target_key is not None:
+        m[_TARGET_KEY], m[_TARGET] = target_key, b.target_url
+    if m[_ANCHOR_KEY] is None and anchor_key is not None:
+        m[_ANCHOR_KEY] = anchor_key
+    for index, name in _FIRST_KNOWN_WINS:
+        if m[index] is None:
+            m[index] = getattr(b, name)
+    m[_FIRST] = _earliest(m[_FIRST], b.first_seen)
+    last, lost = b.last_seen, b.lost
+    if lost is None:
+        if last is not None and m[_LOST] is not None and last > m[_LOST]:
+            m[_LOST] = None  # seen after it was reported lost
+    elif not (m[_LAST] is not None and m[_LAST] > lost):
+        m[_LOST] = _latest(m[_LOST], lost)
+    m[_LAST] = _latest(m[_LAST], last)
+    if b.spam is not None and (b.spam or m[_SPAM] is None):
+        m[_SPAM] = b.spam
+    if b.sitewide is not None and (b.sitewide or m[_SITEWIDE] is None):
+        m[_SITEWIDE] = b.sitewide
+    if b.toxicity is not None and (m[_TOXICITY] is None or b.toxicity > m[_TOXICITY]):
+        m[_TOXICITY] = b.toxicity
     if b.toxic_markers:
-        known = record[_MARKERS]
-        record[_MARKERS] = (*known, *(m for m in b.toxic_markers if m not in known))
-    if b.extra:
-        signals = _signals(b.extra)
+        known = m[_MARKERS]
+        m[_MARKERS] = (*known, *(marker for marker in b.toxic_markers if marker not in known))
+    if b.extra and columns != ():
+        signals = _signals(b.extra, columns)
         if signals:
-            mine = record[_SIGNALS]
-            record[_SIGNALS] = signals if mine is None else {**signals, **mine}
+            mine = m[_SIGNALS]
+            m[_SIGNALS] = signals if mine is None else {**signals, **mine}
+    return tuple(m)
 
 
-_FIELD_NAMES: Final = {
-    _ANCHOR: "anchor",
-    _NOFOLLOW: "nofollow",
-    _SPONSORED: "sponsored",
-    _UGC: "ugc",
-    _KIND: "kind",
-    _IP: "source_ip",
-    _SECTION: "section",
-    _TITLE: "source_title",
-}
 _EMPTY: Final[Mapping[str, str]] = {}
 
 
-def _backlink(r: list[Any]) -> Backlink:
+def _backlink(r: Record) -> Backlink:
     return Backlink(
-        r[_SOURCE],
-        r[_TARGET],
-        r[_ANCHOR],
-        r[_NOFOLLOW],
-        r[_SPONSORED],
-        r[_UGC],
-        r[_KIND],
-        r[_FIRST],
-        r[_LAST],
-        r[_LOST],
-        r[_IP],
-        r[_SECTION],
-        source_title=r[_TITLE],
-        spam=r[_SPAM],
-        toxicity=r[_TOXICITY],
-        toxic_markers=r[_MARKERS],
-        sitewide=r[_SITEWIDE],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        r[11],
+        r[12],
+        r[13],
+        source_title=r[14],
+        spam=r[15],
+        toxicity=r[16],
+        toxic_markers=r[17],
+        sitewide=r[18],
         domain_rating=r[19],
         url_rating=r[20],
         page_ascore=r[21],
@@ -210,8 +194,13 @@ def _backlink(r: list[Any]) -> Backlink:
         page_authority=r[25],
         external_links=r[26],
         linked_domains=r[27],
-        extra=r[_SIGNALS] or _EMPTY,
+        extra=r[28] or _EMPTY,
     )
+
+
+def _several(entry: Record | tuple[Record, ...]) -> bool:
+    # A page's entry is its one record, or a tuple of records (whose first item is a tuple).
+    return type(entry[0]) is tuple
 
 
 class LinkMerger:
@@ -236,24 +225,32 @@ class LinkMerger:
     def __init__(self) -> None:
         self._keys = PageKeys()
         # page key -> the record of its one link, or a tuple of records when it has several.
-        self._pages: dict[str, list[Any] | tuple[list[Any], ...]] = {}
+        self._pages: dict[str, Record | tuple[Record, ...]] = {}
         # The first few links seen from each host key, as evidence for the report.
-        self.samples: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        self.samples: dict[str, tuple[tuple[str, str | None, str | None], ...]] = {}
 
     def add(
         self,
         rows: Iterable[Backlink],
         *,
+        signal_columns: Iterable[str] | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> Tally:
-        """Merge every row of one export; `progress` is called with the rows seen, now and then.
+        """Merge every row of one export.
+
+        Args:
+            rows: the export's backlinks.
+            signal_columns: the `extra` columns that carry spam marks, when the export's header
+                tells (see `signal_columns`); None to look in every row's `extra`.
+            progress: called with the rows seen, now and then, and at the end.
 
         Returns:
             How many new links and duplicates the export gave.
         """
         tally = Tally()
-        pages, keys, samples = self._pages, self._keys, self.samples
-        page_key, target_key_of = keys.page, keys.target
+        columns = None if signal_columns is None else tuple(signal_columns)
+        pages, samples = self._pages, self.samples
+        page_key, target_key_of = self._keys.page, self._keys.target
         anchor_keys: dict[str, str] = {}
         new = dup = 0
         count = 0
@@ -275,61 +272,81 @@ class LinkMerger:
                 anchor = key
             entry = pages.get(source)
             if entry is None:
-                pages[source] = _record(b, target, anchor)
+                pages[source] = _record(b, target, anchor, columns)
                 new += 1
                 host = source.partition("/")[0]
-                sample = samples.get(host)
-                if sample is None:
-                    samples[host] = [(url, b.anchor, b.target_url)]
-                elif len(sample) < 3:
-                    sample.append((url, b.anchor, b.target_url))
+                sample = samples.get(host, ())
+                if len(sample) < _SAMPLES:
+                    samples[host] = (*sample, (url, b.anchor, b.target_url))
                 continue
-            records = (entry,) if type(entry) is list else entry
-            if self._merge_row(records, b, target, anchor):  # type: ignore[arg-type]
+            records: tuple[Record, ...] = entry if _several(entry) else (entry,)
+            merged = _merge_row(records, b, target, anchor, columns)
+            if merged is not None:
                 dup += 1
+                pages[source] = merged if len(merged) > 1 else merged[0]
             else:
-                pages[source] = (*records, _record(b, target, anchor))
+                pages[source] = (*records, _record(b, target, anchor, columns))
                 new += 1
         if progress is not None:
             progress(count)
         tally.links, tally.duplicates = new, dup
         return tally
 
-    @staticmethod
-    def _merge_row(
-        records: tuple[list[Any], ...], b: Backlink, target: str | None, anchor: str | None
-    ) -> bool:
-        """Merge `b` into the links of its page it agrees with; False when there is none."""
-        if target is not None and anchor is not None:
-            # A fully known row is one link: the same one, else the first that knew less.
-            for record in records:
-                if record[_TARGET_KEY] == target and record[_ANCHOR_KEY] == anchor:
-                    _combine(record, b, target, anchor)
-                    return True
-            for record in records:
-                if record[_TARGET_KEY] in (None, target) and record[_ANCHOR_KEY] in (None, anchor):
-                    _combine(record, b, target, anchor)
-                    return True
-            return False
-        matched = False
-        for record in records:
-            if (target is None or record[_TARGET_KEY] in (None, target)) and (
-                anchor is None or record[_ANCHOR_KEY] in (None, anchor)
-            ):
-                _combine(record, b, target, anchor)
-                matched = True
-        return matched
-
     def __len__(self) -> int:
-        return sum(1 if type(e) is list else len(e) for e in self._pages.values())
+        return sum(len(e) if _several(e) else 1 for e in self._pages.values())
 
     def backlinks(self) -> Iterator[Backlink]:
         """Each distinct link once, as a `Backlink`; the records are dropped as they go."""
         pages = self._pages
         while pages:
             _, entry = pages.popitem()
-            if type(entry) is list:
-                yield _backlink(entry)
-            else:
+            if _several(entry):
                 for record in entry:
                     yield _backlink(record)
+            else:
+                yield _backlink(entry)
+
+
+def _merge_row(
+    records: tuple[Record, ...],
+    b: Backlink,
+    target: str | None,
+    anchor: str | None,
+    columns: tuple[str, ...] | None,
+) -> tuple[Record, ...] | None:
+    """The page's records with `b` merged into those it agrees with; None when there is none."""
+    if target is not None and anchor is not None:
+        # A fully known row is one link: the same one, else the first that knew less.
+        chosen = next(
+            (
+                i
+                for i, r in enumerate(records)
+                if r[_TARGET_KEY] == target and r[_ANCHOR_KEY] == anchor
+            ),
+            None,
+        )
+        if chosen is None:
+            chosen = next(
+                (
+                    i
+                    for i, r in enumerate(records)
+                    if r[_TARGET_KEY] in (None, target) and r[_ANCHOR_KEY] in (None, anchor)
+                ),
+                None,
+            )
+        if chosen is None:
+            return None
+        merged = list(records)
+        merged[chosen] = _combine(records[chosen], b, target, anchor, columns)
+        return tuple(merged)
+    matched = False
+    out = []
+    for record in records:
+        if (target is None or record[_TARGET_KEY] in (None, target)) and (
+            anchor is None or record[_ANCHOR_KEY] in (None, anchor)
+        ):
+            out.append(_combine(record, b, target, anchor, columns))
+            matched = True
+        else:
+            out.append(record)
+    return tuple(out) if matched else None

@@ -31,21 +31,17 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return neutralize(value)
-    return value
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _write(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    # Rows come with their text cells neutralized already (numbers need nothing; None is an
+    # empty cell): a 200,000-domain table is not worth a function call per cell.
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows(rows)
     return out.getvalue()
 
 
@@ -67,12 +63,14 @@ def domains_csv(result: AuditResult) -> str:
         candidate = candidates.get(d.domain)
         rows.append(
             [
-                d.domain, d.links, d.hosts, d.followed_links, d.nofollow_links,
+                neutralize(d.domain), d.links, d.hosts, d.followed_links, d.nofollow_links,
                 d.follow_unknown_links, *(d.anchor_categories[c] for c in AnchorCategory),
-                d.anchor_unknown_links, d.anchors, d.top_anchor, d.top_anchor_links,
+                d.anchor_unknown_links, d.anchors,
+                None if d.top_anchor is None else neutralize(d.top_anchor), d.top_anchor_links,
                 " ".join(d.ips), " ".join(d.subnets), _day(d.first_seen), _day(d.last_seen),
-                _day(d.lost), d.lost_links, d.spam_links, d.toxicity, "; ".join(d.toxic_markers),
-                d.sitewide_marked, d.is_sitewide(result.thresholds),
+                _day(d.lost), d.lost_links, d.spam_links, d.toxicity,
+                neutralize("; ".join(d.toxic_markers)), d.sitewide_marked,
+                _flag(d.is_sitewide(result.thresholds)),
                 None if candidate is None else candidate.score,
             ]
         )  # fmt: skip
@@ -86,7 +84,11 @@ def _day(value: object) -> str | None:
 def anchors_csv(result: AuditResult) -> str:
     """Every distinct anchor (`LinkProfile.anchor_table`), most referring domains first."""
     header = ["anchor", "category", "links", "referring_domains", "link_share", "domain_share"]
-    return _write(header, ([row[k] for k in header] for row in result.profile.anchor_table()))
+    rows = (
+        [neutralize(str(r["anchor"])), *(r[k] for k in header[1:])]
+        for r in result.profile.anchor_table()
+    )
+    return _write(header, rows)
 
 
 def candidates_csv(result: AuditResult) -> str:
@@ -94,13 +96,13 @@ def candidates_csv(result: AuditResult) -> str:
     header = ["domain", "score", "severity", "links", "signals", "reasons", "example_links"]
     rows = [
         [
-            c.domain,
+            neutralize(c.domain),
             c.score,
             c.severity.value,
             c.links,
             " ".join(r.signal.value for r in c.reasons),
-            "; ".join(r.detail for r in c.reasons),
-            " ".join(e.source_url for e in result.evidence.get(c.domain, ())),
+            neutralize("; ".join(r.detail for r in c.reasons)),
+            neutralize(" ".join(e.source_url for e in result.evidence.get(c.domain, ()))),
         ]
         for c in result.candidates
     ]
@@ -111,7 +113,13 @@ def rejected_csv(result: AuditResult) -> str:
     """Every rejected row: the export, line, column, reason and the cells (a JSON array)."""
     header = ["input", "line", "column", "reason", "cells"]
     rows = [
-        [r.input, r.row.line, r.row.column, r.row.reason, json.dumps(list(r.row.cells))]
+        [
+            neutralize(r.input),
+            r.row.line,
+            None if r.row.column is None else neutralize(r.row.column),
+            neutralize(r.row.reason),
+            json.dumps(list(r.row.cells), ensure_ascii=False),
+        ]
         for r in result.rejected
     ]
     return _write(header, rows)
