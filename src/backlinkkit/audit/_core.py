@@ -19,7 +19,6 @@ from .._flags import Flag, Severity
 from .._importers import ExportReader, RejectedRow, read_backlinks
 from .._profile import LinkProfile
 from .._thresholds import Thresholds
-from .._urls import SuffixList
 from ._merge import LinkMerger, signal_columns
 from ._settings import parse_allow_list
 
@@ -293,13 +292,13 @@ def _evidence(
     merger: LinkMerger, candidates: tuple[DisavowCandidate, ...]
 ) -> dict[str, tuple[Evidence, ...]]:
     wanted = {c.domain for c in candidates}
-    if not wanted:
-        return {}
-    psl = SuffixList.bundled()
     found: dict[str, list[Evidence]] = {}
     for host, links in merger.samples.items():
-        domain = psl.registrable_domain(host)
-        if domain in wanted:
+        # A candidate is a registrable domain: the host itself, or one of its parents.
+        labels = host.split(".")
+        parents = (".".join(labels[i:]) for i in range(len(labels)))
+        domain = next((d for d in parents if d in wanted), None)
+        if domain is not None:
             bucket = found.setdefault(domain, [])
             bucket.extend(Evidence(source_url=u, anchor=a, target_url=t) for u, a, t in links)
     return {domain: tuple(links[:5]) for domain, links in found.items()}

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, TypeAlias
 
 from .._backlink import Backlink
+from .._links import LinkKind, Section
 from ._identity import PageKeys
 
 __all__ = ["LinkMerger", "Record", "Tally", "signal_columns"]
@@ -33,19 +34,35 @@ __all__ = ["LinkMerger", "Record", "Tally", "signal_columns"]
 # stops tracking it: a million records cost no collector passes (lists would, on every pass).
 _TARGET_KEY, _ANCHOR_KEY = 0, 1
 _SOURCE, _TARGET, _ANCHOR = 2, 3, 4
-_FIRST, _LAST, _LOST = 9, 10, 11
+_KIND, _FIRST, _LAST, _LOST, _SECTION = 8, 9, 10, 11, 13
 _SPAM, _TOXICITY, _MARKERS, _SITEWIDE = 15, 16, 17, 18
 _SIGNALS = 28  # the export columns the profile reads spam marks from, or None
 # Fields where the first known value wins (exports listed first win), by record index.
 _FIRST_KNOWN_WINS: Final = (
-    (4, "anchor"), (5, "nofollow"), (6, "sponsored"), (7, "ugc"), (8, "kind"),
-    (12, "source_ip"), (13, "section"), (14, "source_title"), (19, "domain_rating"),
+    (4, "anchor"), (5, "nofollow"), (6, "sponsored"), (7, "ugc"),
+    (12, "source_ip"), (14, "source_title"), (19, "domain_rating"),
     (20, "url_rating"), (21, "page_ascore"), (22, "trust_flow"), (23, "citation_flow"),
     (24, "domain_authority"), (25, "page_authority"), (26, "external_links"),
     (27, "linked_domains"),
 )  # fmt: skip
 
 Record: TypeAlias = tuple[Any, ...]
+
+# Kinds and sections are kept by value: enum members are objects the collector tracks, and one
+# in a tuple keeps the whole record tracked.
+_KIND_OF: Final[Mapping[str | None, LinkKind | None]] = {
+    None: None,
+    **{k.value: k for k in LinkKind},
+}
+_SECTION_OF: Final[Mapping[str | None, Section | None]] = {
+    None: None,
+    **{s.value: s for s in Section},
+}
+
+
+def _value(member: LinkKind | Section | None) -> str | None:
+    return None if member is None else member.value
+
 
 # Export columns carrying spam marks, by name as `_export_headers.normalize_header` makes it
 # (case folded, no whitespace): the profile reads them from `Backlink.extra` until the importers
@@ -90,12 +107,12 @@ def _record(
         b.nofollow,
         b.sponsored,
         b.ugc,
-        b.kind,
+        _value(b.kind),
         b.first_seen,
         b.last_seen,
         b.lost,
         b.source_ip,
-        b.section,
+        _value(b.section),
         b.source_title,
         b.spam,
         b.toxicity,
@@ -138,6 +155,10 @@ def _combine(
     for index, name in _FIRST_KNOWN_WINS:
         if m[index] is None:
             m[index] = getattr(b, name)
+    if m[_KIND] is None:
+        m[_KIND] = _value(b.kind)
+    if m[_SECTION] is None:
+        m[_SECTION] = _value(b.section)
     m[_FIRST] = _earliest(m[_FIRST], b.first_seen)
     last, lost = b.last_seen, b.lost
     if lost is None:
@@ -174,12 +195,12 @@ def _backlink(r: Record) -> Backlink:
         r[5],
         r[6],
         r[7],
-        r[8],
+        _KIND_OF[r[8]],
         r[9],
         r[10],
         r[11],
         r[12],
-        r[13],
+        _SECTION_OF[r[13]],
         source_title=r[14],
         spam=r[15],
         toxicity=r[16],
