@@ -31,15 +31,20 @@ charts = [c for s in default_sections(result) for c in s.charts]
 begin = time.perf_counter()
 """
 
-PLOTLY = COMMON + """
+PLOTLY = (
+    COMMON
+    + """
 from backlinkkit.audit import render_report
 from plotly.offline import get_plotlyjs
 page = render_report(result)
 seconds = time.perf_counter() - begin
 library = len(get_plotlyjs().encode())
 """
+)
 
-VEGA = COMMON + """
+VEGA = (
+    COMMON
+    + """
 import vl_convert
 def bars(values, x, y, color="#2b6cb0", horizontal=False, **extra):
     enc = {"x": {"field": x, "type": "nominal", "sort": None, "axis": {"labelAngle": -45}},
@@ -76,8 +81,11 @@ page = "<!DOCTYPE html><html><body>" + "".join(f"<figure>{s}</figure>" for s in 
 seconds = time.perf_counter() - begin
 library = 0
 """
+)
 
-MATPLOTLIB = COMMON + """
+MATPLOTLIB = (
+    COMMON
+    + """
 import matplotlib
 matplotlib.use("svg")
 import matplotlib.pyplot as plt
@@ -101,6 +109,7 @@ page = "<!DOCTYPE html><html><body>" + "".join(f"<figure>{s}</figure>" for s in 
 seconds = time.perf_counter() - begin
 library = 0
 """
+)
 
 REPORT = """
 print(json.dumps({"chart_seconds": seconds, "total_seconds": time.perf_counter() - start,
@@ -135,7 +144,12 @@ def main() -> None:
         page = args.shots / f"{slug}.html"
         runs = []
         for _ in range(args.repeat):
-            done = subprocess.run([sys.executable, "-c", code + REPORT, str(page)], capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                [sys.executable, "-c", code + REPORT, str(page)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode:
                 print(f"{name}: not measured ({done.stderr.strip().splitlines()[-1]})")
                 break
@@ -148,7 +162,10 @@ def main() -> None:
               f"(whole script {statistics.median(r['total_seconds'] for r in runs):5.2f} s), "
               f"page {size / 1e6:5.2f} MB, library code {library / 1e6:4.2f} MB")  # fmt: skip
         if shutil.which("chromium"):
-            subprocess.run([sys.executable, "-c", SHOT, str(page), str(args.shots / f"{slug}.png")], check=False)
+            subprocess.run(
+                [sys.executable, "-c", SHOT, str(page), str(args.shots / f"{slug}.png")],
+                check=False,
+            )
     print(f"pages and screenshots in {args.shots}")
 
 

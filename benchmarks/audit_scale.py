@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -96,12 +95,16 @@ def _data(rows: int) -> Path:
     if not (folder / "allow.txt").exists():
         started = time.perf_counter()
         counts = example.write_example(folder, links=round(rows / ROWS_PER_LINK))
-        print(f"wrote {sum(counts.values()):,} rows in {time.perf_counter() - started:.0f} s: {folder}")
+        print(
+            f"wrote {sum(counts.values()):,} rows in {time.perf_counter() - started:.0f} s: {folder}"
+        )
     return folder
 
 
 def _run(code: str, *args: str) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -112,7 +115,13 @@ def main() -> None:
     parser.add_argument("--corpus", help="unused")
     args = parser.parse_args()
     folder = _data(args.rows)
-    common = [str(folder), example.SITE, json.dumps(example.BRANDS), json.dumps(example.KEYWORDS), json.dumps(FILES)]
+    common = [
+        str(folder),
+        example.SITE,
+        json.dumps(example.BRANDS),
+        json.dumps(example.KEYWORDS),
+        json.dumps(FILES),
+    ]
     baselines, audits = [], []
     with tempfile.TemporaryDirectory() as out:
         for k in range(args.repeat):

@@ -820,3 +820,22 @@ class TestCommand:
         except ExportFormatError:
             return
         assert result.rows == result.links + result.duplicates + len(result.rejected)
+
+
+class TestPackageData:
+    def test_templates_static_and_example_ship(self, example):
+        """The installed package holds every template a section names, its CSS and script, and
+        the example's files (package data the wheel must carry)."""
+        from importlib import resources
+
+        from backlinkkit.audit import default_sections
+
+        audit_files = resources.files("backlinkkit.audit")
+        for section in default_sections(example):
+            assert audit_files.joinpath("templates", "sections", section.template).is_file()
+        for name in ("report.html.j2", "chart.html.j2", "more.html.j2"):
+            assert audit_files.joinpath("templates", name).is_file()
+        for name in ("report.css", "report.js"):
+            assert audit_files.joinpath("static", name).read_text(encoding="utf-8")
+        for name in (*EXAMPLE.exports, "allow.txt", "current-disavow.txt"):
+            assert EXAMPLE.read(name)

@@ -212,10 +212,14 @@ def summary_lines(result: AuditResult, written: WrittenOutputs) -> list[str]:
             f"{result.links:,} links + {result.duplicates:,} duplicates + {rejected:,} rejected"
         ),
     ]
-    width = max(len(i.name) for i in result.inputs) if result.inputs else 0
+    width = max([len("export"), *(len(i.name) for i in result.inputs)])
+    lines.append(
+        f"  {'export':<{width}}  {'format':<20} {'rows':>10} {'links':>10} {'duplicates':>10} "
+        f"{'rejected':>9}"
+    )
     lines.extend(
-        f"  {i.name:<{width}}  {i.format.value:<20} {i.rows:>9,} rows {i.links:>9,} links "
-        f"{i.duplicates:>9,} duplicates {i.rejected:>7,} rejected"
+        f"  {i.name:<{width}}  {i.format.value:<20} {i.rows:>10,} {i.links:>10,} "
+        f"{i.duplicates:>10,} {i.rejected:>9,}"
         for i in result.inputs
     )
     skipped = ""
