@@ -246,7 +246,8 @@ def write_example(out: Path, *, links: int = 2000, seed: int = SEED) -> dict[str
         rows = 0
         seen: set[str] = set()
         for url, site, _ in pages:
-            if url in seen or rng.random() > (0.45 if site.spam else 0.55):
+            # Google no longer lists the pages of a site that dropped every link to you.
+            if url in seen or site.lost_all or rng.random() > (0.45 if site.spam else 0.55):
                 continue
             seen.add(url)
             crawled = AUDIT_DATE - dt.timedelta(days=rng.randrange(1, 60))
@@ -276,7 +277,7 @@ def write_example(out: Path, *, links: int = 2000, seed: int = SEED) -> dict[str
         done: set[str] = set()
         rows = 0
         for url, site, _ in pages:
-            if site.domain in done:
+            if site.domain in done or site.lost_all:  # its pages no longer link: not crawled
                 continue
             done.add(site.domain)
             fetched = AUDIT_DATE - dt.timedelta(days=rng.randrange(0, 4))
