@@ -59,12 +59,13 @@ def domains_csv(result: AuditResult) -> str:
         "candidate_score",
     ]  # fmt: skip
     rows = []
+    # `anchor_categories` holds every category, in the enum's order: the columns' order.
     for d in result.profile.referring_domains():
         candidate = candidates.get(d.domain)
         rows.append(
             [
                 neutralize(d.domain), d.links, d.hosts, d.followed_links, d.nofollow_links,
-                d.follow_unknown_links, *(d.anchor_categories[c] for c in AnchorCategory),
+                d.follow_unknown_links, *d.anchor_categories.values(),
                 d.anchor_unknown_links, d.anchors,
                 None if d.top_anchor is None else neutralize(d.top_anchor), d.top_anchor_links,
                 " ".join(d.ips), " ".join(d.subnets), _day(d.first_seen), _day(d.last_seen),
