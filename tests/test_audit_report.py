@@ -237,7 +237,7 @@ def check(seen: dict, report: Path) -> None:
 
 class TestInBrowser:
     def test_example(self, browser, example, tmp_path, artifacts):
-        """The example report: no console error, no request, six charts drawn, a screenshot."""
+        """The example report: no console error, no request, five charts drawn, a screenshot."""
         example.write(tmp_path)
         report = tmp_path / "report.html"
         seen = look(browser, report, artifacts / "audit-example.png", height=1500)

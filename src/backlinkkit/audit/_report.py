@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any, Final
 
 from .._errors import MissingDependencyError
-from .._flags import Flag, FlagName, Severity
+from .._flags import Flag, FlagName
 from ._core import AuditResult
 from ._sections import Chart, ReportSection, default_sections
 
@@ -132,14 +132,9 @@ def _flag_value(flag: Flag, which: str) -> str:
     return _number(value) if flag.name in _COUNT_FLAGS else _percent(value)
 
 
-def _severity_rank(severity: Severity) -> int:
-    return {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}[severity]
-
-
 FILTERS: Final[Mapping[str, Callable[..., object]]] = {
     "number": _number,
     "percent": _percent,
     "clip": _clip,
     "flag_value": _flag_value,
-    "severity_rank": _severity_rank,
 }
