@@ -20,13 +20,15 @@ SHARED_CORPUS = os.environ.get("BACKLINKKIT_CORPUS", "../shared/corpus")
 def tests(session: nox.Session, fetch: bool) -> None:
     """Run the test suite against the installed package, with branch coverage.
 
-    It runs twice: with the `fetch` extra, and without requests at all, since the library must
-    work (and say clearly what is missing) without it. Both have the `warc` extra (FastWARC,
-    pyarrow), so the archive tests run; the Spark tests skip here (pyspark is the `spark`
-    session's).
+    It runs twice: with the `fetch`, `warc` and `report` extras, and with `warc` only (no
+    requests, no report libraries), since the library must work (and say clearly what is
+    missing) without them. The archive tests run in both; the Spark tests skip here (pyspark is
+    the `spark` session's). The report's tests are required where the extra is installed: they
+    fail rather than skip if it cannot be imported.
     """
     session.install(
-        ".[fetch,warc]" if fetch else ".[warc]", *nox.project.dependency_groups(PYPROJECT, "tests")
+        ".[fetch,warc,report]" if fetch else ".[warc]",
+        *nox.project.dependency_groups(PYPROJECT, "tests"),
     )
     if not fetch:
         session.run(
@@ -35,7 +37,8 @@ def tests(session: nox.Session, fetch: bool) -> None:
             "import importlib.util as u, sys; sys.exit(bool(u.find_spec('requests')))",
         )
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    env = {"BACKLINKKIT_REQUIRE_REPORT": "1"} if fetch else {}
+    session.run("coverage", "run", "-m", "pytest", *session.posargs, env=env)
     session.run("coverage", "combine", success_codes=[0, 1])
     session.run("coverage", "report")
 
@@ -58,7 +61,7 @@ def mypy(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the Sphinx docs (warnings are errors) and run every example in them."""
-    session.install(".[fetch,warc]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.install(".[fetch,warc,report]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
     # The docstrings' examples run through tests/test_doctests.py, which takes each from the
     # module that defines it (public classes say they live in `backlinkkit`).
@@ -83,7 +86,7 @@ def spark(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The benchmarks the issues name; pass a script name to run only that one."""
-    session.install(".[fetch,spark]", *nox.project.dependency_groups(PYPROJECT, "bench"))
+    session.install(".[fetch,spark,report]", *nox.project.dependency_groups(PYPROJECT, "bench"))
     scripts = session.posargs or [
         "fidelity.py",
         "extract_speed.py",
@@ -94,6 +97,7 @@ def bench(session: nox.Session) -> None:
         "ranks_read.py",
         "compare_scale.py",
         "warc_scale.py",
+        "audit_scale.py",
     ]
     for script in scripts:
         path = Path("benchmarks") / script

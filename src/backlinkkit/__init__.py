@@ -32,6 +32,7 @@ from ._disavow import (
 from ._disavow_rules import DisavowLineKind, DisavowProblem, DisavowProblemCode
 from ._errors import (
     ArgumentTypeError,
+    AuditError,
     AuthorityError,
     BacklinkkitError,
     ComparisonError,
@@ -86,6 +87,7 @@ __all__ = [
     "AnchorDiversity",
     "AnchorRule",
     "ArgumentTypeError",
+    "AuditError",
     "AuthorityBucket",
     "AuthorityError",
     "AuthorityMetric",

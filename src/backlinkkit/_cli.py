@@ -508,3 +508,4 @@ def _print_table(page: PageLinks, out: TextIO) -> None:
 
 # Subcommands defined in their own modules register themselves when imported.
 from ._archives import _command as _warc_command  # noqa: E402, F401
+from .audit import _command as _audit_command  # noqa: E402, F401

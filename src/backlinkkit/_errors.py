@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArgumentTypeError",
+    "AuditError",
     "AuthorityError",
     "BacklinkkitError",
     "ComparisonError",
@@ -77,6 +78,10 @@ class DisavowError(BacklinkkitError, ValueError):
 
 class DisavowLimitError(DisavowError):
     """Raised when writing a disavow file that would break Google's limits (lines, bytes)."""
+
+
+class AuditError(BacklinkkitError, ValueError):
+    """Raised when an audit's settings cannot be used: a thresholds file, an allow list."""
 
 
 class MissingDependencyError(BacklinkkitError, ImportError):
