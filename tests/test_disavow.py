@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
+import pickle
 import re
+from pathlib import Path
 
 import ada_url
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import backlinkkit
 from backlinkkit import (
+    DisavowDiff,
     DisavowEntry,
     DisavowEntryKind,
     DisavowError,
@@ -19,8 +25,11 @@ from backlinkkit import (
     DisavowLineKind,
     DisavowProblemCode,
     InvalidLines,
+    InvalidURLError,
+    SuffixList,
 )
 from backlinkkit._disavow_rules import _fast_url_key, url_key
+from backlinkkit._urls import is_ip_address, normalize_host
 from conftest import FIXTURES
 
 DAY = dt.date(2026, 11, 24)
@@ -105,25 +114,49 @@ class TestDisavowEntry:
     @pytest.mark.parametrize(
         ("given", "message"),
         [
-            ("", "not a host name"),
+            ("", "no host after 'domain:'"),
             ("*.example.com", "wildcard"),
             ("example.com/en/", "path"),
             ("https://example.com/page", "path"),
-            ("example.com:8080", "not a host name"),
-            ("exa mple.com", "not a host name"),
-            ("com", "public suffix"),
+            ("example.com:8080", "port after the host"),
+            ("exa mple.com", "space inside the host"),
+            ("a@b.example", "not a valid host"),
+            ("com", "top-level domain"),
+            ("localhost", "top-level domain"),
             ("co.uk", "public suffix"),
+            ("org.br", "public suffix"),
             ("blogspot.com", "public suffix"),
+            ("a.ck", "public suffix"),
+            ("a..example", "empty label"),
+            (".example.com", "empty label"),
+            ("-a-.example", "starting or ending with '-'"),
+            ("a-.example", "starting or ending with '-'"),
+            ("a" * 64 + ".example", "at most 63"),
+            (("a" * 60 + ".") * 5 + "com", "at most 253"),
+            ("a$b.example", "hold letters, digits"),
+            ("example.1a", "top-level domain '1a'"),
+            ("xn--zz.example", "not valid punycode"),
         ],
     )
     def test_domain_refuses(self, given, message):
-        """Input that is not a host Google takes raises DisavowError naming it."""
+        """Input that is not a host name Google takes raises DisavowError saying why."""
         with pytest.raises(DisavowError, match=message):
             DisavowEntry.domain(given)
 
     def test_domain_public_suffix_when_allowed(self):
         """A public suffix is taken when the caller says so."""
         assert DisavowEntry.domain("blogspot.com", allow_public_suffix=True).value == "blogspot.com"
+
+    @pytest.mark.parametrize(
+        "host",
+        ["*.example.com", "example.com/en/", "a..example", "-a-.example", "org.br", "a$b.example"],
+    )
+    def test_domain_refuses_as_validate_does(self, host):
+        """The factory's refusal is the reason validate() gives for the same line."""
+        reasons = "; ".join(p.reason for p in DisavowFile.parse(f"domain:{host}").validate())
+        with pytest.raises(DisavowError) as info:
+            DisavowEntry.domain(host, keep_www=True)
+        assert str(info.value).split("; pass allow_public_suffix")[0] == reasons
 
     @pytest.mark.parametrize(
         ("given", "value"),
@@ -136,6 +169,9 @@ class TestDisavowEntry:
             ("https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"),
             ("http://www.example.com/", "http://www.example.com/"),
             ("  https://example.com/x  ", "https://example.com/x"),
+            ("https://user:pass@example.com/x", "https://example.com/x"),
+            ("https://user@example.com:8080/x", "https://example.com:8080/x"),
+            ("https://a:b%40c@example.com/", "https://example.com/"),
         ],
     )
     def test_url_normalizes(self, given, value):
@@ -152,6 +188,9 @@ class TestDisavowEntry:
             ("https://", "not an absolute http"),
             ("mailto:a@example.com", "not an absolute http"),
             ("https://example.com/" + "a" * 2100, "at most 2,048"),
+            ("https://example.com/*", "wildcard"),
+            ("https://-a-.example/", "starting or ending with '-'"),
+            ("https://a..example/", "empty label"),
         ],
     )
     def test_url_refuses(self, given, message):
@@ -166,12 +205,31 @@ class TestDisavowEntry:
             (DisavowEntryKind.DOMAIN, "example.com/"),
             (DisavowEntryKind.URL, "https://Example.com/"),
             (DisavowEntryKind.URL, "example.com"),
+            (DisavowEntryKind.URL, "https://u:p@example.com/"),
         ],
     )
     def test_constructor_takes_normalized_values_only(self, kind, value):
         """The constructor refuses values the factories would have changed."""
         with pytest.raises(DisavowError, match="not a normalized"):
             DisavowEntry(kind, value)
+
+    @pytest.mark.parametrize(
+        ("kind", "value"),
+        [
+            (DisavowEntryKind.DOMAIN, "a..example"),
+            (DisavowEntryKind.DOMAIN, "-a-.example"),
+            (DisavowEntryKind.URL, "https://a..example/"),
+            (DisavowEntryKind.URL, "https://example.com/*"),
+        ],
+    )
+    def test_constructor_holds_values_to_the_rules(self, kind, value):
+        """A normalized value that breaks an entry rule is refused too."""
+        with pytest.raises(DisavowError):
+            DisavowEntry(kind, value)
+
+    def test_constructor_takes_a_public_suffix(self):
+        """A public suffix is the caller's choice: the constructor leaves it to the factory."""
+        assert DisavowEntry(DisavowEntryKind.DOMAIN, "blogspot.com").value == "blogspot.com"
 
     def test_comment_is_not_identity(self):
         """Entries compare and hash by kind and value: comments are notes."""
@@ -365,6 +423,38 @@ class TestValidate:
             ("domain:example.com\x00", ["control-character", "domain-invalid"]),
             ("# bell \x07", ["control-character"]),
             ("domain:a.example\rdomain:b.example", ["control-character", "domain-invalid"]),
+            ("# nel \x85 in a comment", ["control-character"]),
+            ("# line\u2028separator", ["control-character"]),
+            ("domain:org.br", ["public-suffix"]),
+            ("domain:blogspot.com", ["public-suffix"]),
+            ("domain:com", ["public-suffix"]),
+            ("domain:localhost", ["public-suffix"]),
+            ("domain:a.ck", ["public-suffix"]),
+            ("domain:www.ck", []),
+            ("domain:sub.blogspot.com", []),
+            ("domain:a..example", ["domain-invalid"]),
+            ("domain:.example.com", ["domain-invalid"]),
+            ("domain:-a-.example", ["domain-invalid"]),
+            ("domain:a-.example", ["domain-invalid"]),
+            ("-a-.example", ["url-no-scheme"]),
+            ("domain:a_b.example", []),
+            ("domain:a$b.example", ["domain-invalid"]),
+            ("domain:" + "a" * 63 + ".example", []),
+            ("domain:" + "a" * 64 + ".example", ["domain-invalid"]),
+            ("domain:" + ("a" * 62 + ".") * 4 + "com", ["domain-invalid"]),
+            ("domain:1.1.1", ["domain-invalid"]),
+            ("domain:a%41.example", ["domain-invalid"]),
+            ("domain:example.1a", ["domain-invalid"]),
+            ("domain:xn--bcher-kva.example", []),
+            ("domain:xn--zz.example", ["domain-invalid"]),
+            ("domain:[2001:db8::1]", []),
+            ("https://user:pass@example.com/", ["url-credentials"]),
+            ("https://user@example.com/p", ["url-credentials"]),
+            ("https://-a-.example/", ["url-invalid"]),
+            ("https://a..example/", ["url-invalid"]),
+            ("https://" + "a" * 64 + ".example/", ["url-invalid"]),
+            ("http://localhost/x", []),
+            ("https://blogspot.com/p", []),
         ],
     )
     def test_line_rules(self, line, expected):
@@ -544,13 +634,13 @@ class TestChange:
         assert file.to_text() == "# old\n# new\ndomain:a.example\n"
         assert [entry.comment for entry in file] == ["old; new"]
 
-    def test_generated_duplicate_joins_comments(self):
-        """In a new file, an entry's comments join on one line, each once."""
+    def test_generated_duplicate_keeps_each_comment(self):
+        """In a new file too, each comment of an entry is a line above it, each once."""
         file = DisavowFile(date=DAY)
         file.add_domain("a.example", "one")
         file.add_domain("a.example", "two")
         file.add_domain("a.example", "one")
-        assert "# one; two\ndomain:a.example\n" in file.to_text()
+        assert "\n# one\n# two\ndomain:a.example\n" in file.to_text()
         assert [entry.comment for entry in file] == ["one; two"]
 
     @pytest.mark.parametrize(
@@ -620,6 +710,12 @@ class TestMerge:
         mine = DisavowFile.parse("domain:a.example\ndomain:b.example\n", date=DAY)
         mine.merge(DisavowFile.parse("# why b\ndomain:B.example\n"))
         assert mine.to_text() == "domain:a.example\n# why b\ndomain:b.example\n"
+
+    def test_a_comment_shared_by_two_entries_reaches_both(self):
+        """A comment above a new entry and an existing one is written above each."""
+        mine = DisavowFile.parse("domain:a.example\n", date=DAY)
+        mine.merge(DisavowFile.parse("# score 2\ndomain:b.example\n# score 2\ndomain:a.example\n"))
+        assert [entry.comment for entry in mine] == ["score 2", "score 2"]
 
     def test_merging_itself_changes_nothing(self):
         """Merging a file into itself (or its copy) is a no-op, byte for byte."""
@@ -789,10 +885,13 @@ class TestRedundantAndCompact:
         ]
         assert "covered by domain:spam.example" in problems[0].reason
 
-    def test_ip_and_single_label_hosts_have_no_parent(self):
-        """An IP address or a dotless host is never under another domain entry."""
-        file = DisavowFile.parse("domain:1.1.1.1\ndomain:1.1.1\ndomain:localhost\n")
-        assert file.redundant() == ()
+    def test_ip_addresses_have_no_parent(self):
+        """An IP address is never under another domain entry, nor covers a name."""
+        file = DisavowFile.parse("domain:1.1.1.1\ndomain:[2001:db8::1]\nhttps://1.1.1.1/x\n")
+        assert file.validate() == ()
+        assert [(p.line, p.code) for p in file.redundant()] == [(3, P.REDUNDANT)]
+        assert file.covers("https://[2001:db8::1]/x")
+        assert not file.covers("https://2.1.1.1.1.example/")
 
     def test_redundant_is_not_a_google_problem(self):
         """Redundant entries do no harm: validate does not report them."""
@@ -841,13 +940,15 @@ class TestRoundTrip:
         assert file.to_bytes(invalid=KEEP) == text.encode("utf-8")
 
     def test_lone_surrogates_of_a_str(self):
-        """A str with a lone surrogate: not UTF-8, reported, and still written back."""
+        """A str's lone surrogate: reported, kept in text, refused as bytes, escaped if asked."""
         file = DisavowFile.parse("# a\ud800\n")
         assert [p.code for p in file.validate()] == [P.NOT_UTF8]
-        assert "\ufffd" in file.validate()[0].reason
+        assert "lone surrogate '\\ud800'" in file.validate()[0].reason
         assert file.to_text(invalid=KEEP) == "# a\ud800\n"
-        assert file.to_bytes(invalid=KEEP) == b"# a\xed\xa0\x80\n"
-        assert file.to_text(invalid=COMMENT_OUT) == "# invalid (not-utf8): # a\\xed\\xa0\\x80\n"
+        with pytest.raises(DisavowError, match=r"line 1 holds a lone surrogate \('\\ud800'\)"):
+            file.to_bytes(invalid=KEEP)
+        assert file.to_text(invalid=COMMENT_OUT) == "# invalid (not-utf8): # a\\ud800\n"
+        assert file.to_bytes(invalid=COMMENT_OUT) == b"# invalid (not-utf8): # a\\ud800\n"
 
     @given(st.binary())
     def test_any_bytes(self, raw):
@@ -886,3 +987,509 @@ class TestFastPaths:
         fast = _fast_url_key(url)
         if fast is not None:
             assert ada_url.normalize_url(url) == fast
+
+
+# -- host names: what Google's `domain:` takes ----------------------------------------------------
+
+HOST_ALPHABET = st.sampled_from([*"abz09-_.", "xn--", "A", "%41", "$", "é", " "])
+RAW_HOSTS = st.lists(HOST_ALPHABET, min_size=1, max_size=12).map("".join)
+
+
+def reference_host_ok(host: str) -> bool:
+    """Host-name rules written out plainly, label by label (RFC 1123, as the docs list them)."""
+    labels = host.split(".")
+    if len(host) > 253 or len(labels) < 2 or any(not label for label in labels):
+        return False
+    for label in labels:
+        if len(label) > 63 or label[0] == "-" or label[-1] == "-":
+            return False
+        if any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-_" for c in label):
+            return False
+        if label.startswith("xn--") and ada_url.idna.decode(label) == label:
+            return False  # not punycode that decodes (by ada, the WHATWG reference)
+    tld = labels[-1]
+    return tld[0].isalpha() and "_" not in tld and not SuffixList.bundled().is_public_suffix(host)
+
+
+class TestHostRules:
+    @given(RAW_HOSTS)
+    def test_validate_agrees_with_the_plain_rules(self, host):
+        """A `domain:` line with a written-normalized host is valid exactly by the plain rules."""
+        line = f"domain:{host}"
+        valid = not DisavowFile.parse(line).validate()
+        if valid:
+            assert reference_host_ok(host) or is_ip_address(host)
+        elif host == host.lower() and host.isascii() and reference_host_ok(host):
+            # Only spelling may refuse a host the rules take: ada reads it as another host.
+            assert codes(line) == ["domain-invalid"]
+            assert "names the host" in DisavowFile.parse(line).validate()[0].reason
+
+    @given(RAW_HOSTS)
+    def test_factory_takes_what_validate_takes(self, host):
+        """DisavowEntry.domain refuses a host exactly when validate refuses its normal form."""
+        try:
+            normal = normalize_host(host)
+        except InvalidURLError:
+            normal = None  # no host at all: the factory must refuse it
+        try:
+            entry = DisavowEntry.domain(host, keep_www=True)
+        except DisavowError as error:
+            refusal = str(error)
+        else:
+            refusal = None
+            assert entry.value == normal
+            assert reference_host_ok(entry.value) or is_ip_address(entry.value)
+        if normal is None:
+            assert refusal
+        else:
+            assert (refusal is None) is (codes(f"domain:{normal}") == [])
+
+    @given(
+        st.lists(
+            st.sampled_from(
+                [
+                    "com",
+                    "co",
+                    "uk",
+                    "blogspot",
+                    "ck",
+                    "www",
+                    "jp",
+                    "kawasaki",
+                    "city",
+                    "a",
+                    "amazonaws",
+                    "compute",
+                    "s3",
+                    "br",
+                    "org",
+                ]
+            ),
+            min_size=1,
+            max_size=4,
+        ).map(".".join)
+    )
+    def test_public_suffix_test_agrees_with_the_list(self, host):
+        """The fast public-suffix test answers as SuffixList.public_suffix does."""
+        psl = SuffixList.bundled()
+        assert psl.is_public_suffix(host) is (psl.public_suffix(host) == host)
+
+
+# -- credentials never go to Google -------------------------------------------------------------
+
+
+class TestCredentials:
+    URL = "https://admin:hunter2@spam.example/page"
+
+    def test_add_url_drops_them(self):
+        """add_url writes the page without user name or password."""
+        file = DisavowFile(date=DAY)
+        assert file.add_url(self.URL).value == "https://spam.example/page"
+        assert "hunter2" not in file.to_text()
+
+    def test_validate_flags_them_and_hides_them(self):
+        """A parsed line with credentials is a problem, and no message repeats the password."""
+        file = DisavowFile.parse(f"{self.URL}\n")
+        problem = file.validate()[0]
+        assert problem.code is P.URL_CREDENTIALS
+        assert "hunter2" not in problem.reason
+        assert "write https://spam.example/page" in problem.reason
+        with pytest.raises(DisavowError) as info:
+            file.to_text()
+        assert "hunter2" not in str(info.value)
+
+    def test_comment_out_hides_them(self):
+        """COMMENT_OUT keeps the line, less its credentials: comments are uploaded too."""
+        written = DisavowFile.parse(f"{self.URL}\n").to_text(invalid=COMMENT_OUT)
+        assert written == "# invalid (url-credentials): https://***@spam.example/page\n"
+
+    def test_covers_ignores_them(self):
+        """A link from the page is covered whatever credentials its URL carries."""
+        assert DisavowFile.parse("https://spam.example/page\n").covers(self.URL)
+
+    @given(
+        st.text(st.characters(codec="ascii", exclude_characters=":@/?#\\ "), min_size=1),
+        st.sampled_from(["", "domain: x.example", "*", "#frag"]),
+    )
+    def test_no_password_in_any_output(self, password, extra):
+        """Whatever else is wrong with the line, the password is in no reason and no output."""
+        password = f"pw{password}pw"
+        file = DisavowFile.parse(f"https://user:{password}@spam.example/p{extra}\n")
+        outputs = [file.to_text(invalid=COMMENT_OUT)]
+        outputs += [problem.reason for problem in file.validate()]
+        assert not any(password in output for output in outputs)
+
+
+# -- every line's bytes are the ones it came from ----------------------------------------------
+
+BYTE_LINES = st.lists(
+    st.one_of(
+        st.binary(max_size=8),
+        st.sampled_from([b"# caf\xe9", b"domain:a.example", b"\xff", b"# \xc3\xa9t\xc3\xa9"]),
+    ),
+    max_size=6,
+).map(lambda lines: [line.replace(b"\n", b"") for line in lines])
+TEXT_LINES = st.lists(
+    st.one_of(
+        st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\n"), max_size=8),
+        st.sampled_from(["# \ud800", "\udcff", "# caf\udce9"]),  # lone surrogates of a str
+    ),
+    max_size=6,
+)
+
+
+def line_bytes(lines) -> set[bytes]:
+    """The bytes of lines, less the spaces around them (a text line's bytes are its UTF-8)."""
+    return {line.text.strip(" \t").encode("utf-8", "surrogateescape") for line in lines}
+
+
+class TestByteProvenance:
+    def test_a_str_surrogate_cannot_rewrite_another_files_bytes(self):
+        """Merging a str with a lone surrogate never turns the other file's \\xff into text."""
+        mine = DisavowFile.parse(b"# caf\xe9\ndomain:a.example\n", date=DAY)
+        mine.merge(DisavowFile.parse("# \ud800\ndomain:b.example\n"))
+        with pytest.raises(DisavowError, match=r"lone surrogate \('\\ud800'\)"):
+            mine.to_bytes(invalid=KEEP)
+        assert b"# caf\\xe9\n" in mine.to_bytes(invalid=COMMENT_OUT)
+        assert "\\ud800" in mine.to_text(invalid=COMMENT_OUT)
+
+    def test_a_str_surrogate_escape_is_not_a_byte(self):
+        """A str's '\\udcff' looks like an escaped \\xff but is text: refused, never guessed."""
+        mine = DisavowFile.parse(b"# \xff\n")
+        mine.merge(DisavowFile.parse("# \udcff x\n"))
+        with pytest.raises(DisavowError, match="the line '# \\\\udcff x'"):
+            mine.to_bytes(invalid=KEEP)
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+        expected = f"# \ufffd\n\n# Added by backlinkkit on {today}\n\n# \udcff x\n"
+        assert mine.to_text(invalid=KEEP) == expected
+
+    @given(BYTE_LINES, TEXT_LINES, st.booleans())
+    def test_merged_lines_keep_their_bytes(self, byte_lines, text_lines, into_new):
+        """After merges, every comment and invalid line is written as the bytes it came from."""
+        mine = DisavowFile(date=DAY) if into_new else DisavowFile.parse(b"# mine\n", date=DAY)
+        sources = [
+            DisavowFile.parse(b"\n".join(byte_lines)),
+            DisavowFile.parse("\n".join(text_lines)),
+        ]
+        for source in sources:
+            mine.merge(source)
+        if any(re.search("[\ud800-\udfff]", line) for line in text_lines):
+            # No bytes hold a str's lone surrogate: refused, never made up.
+            with pytest.raises(DisavowError, match="lone surrogate"):
+                mine.to_bytes(invalid=KEEP)
+            return
+        written = DisavowFile.parse(mine.to_bytes(invalid=KEEP))
+        assert line_bytes(written.lines) >= line_bytes(
+            line
+            for source in sources
+            for line in source.lines
+            if line.kind in (DisavowLineKind.COMMENT, DisavowLineKind.INVALID)
+        )
+
+    @given(st.binary(max_size=60))
+    def test_pickled_bytes_stay_bytes(self, raw):
+        """A pickled file writes the same bytes, undecodable ones included."""
+        file = DisavowFile.parse(raw)
+        assert pickle.loads(pickle.dumps(file)).to_bytes(invalid=KEEP) == raw
+
+
+# -- writing never changes how a reader splits the lines ---------------------------------------
+
+NASTY_LINES = st.lists(
+    st.one_of(
+        LINES,
+        st.sampled_from(
+            ["domain:a.example\r", "\r", "\ufeffdomain:b.example", "# \x85", "x\ry", "\ufeff"]
+        ),
+    ),
+    max_size=8,
+)
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), ENTRY_LINES),
+        st.tuples(st.just("remove"), ENTRY_LINES),
+        st.tuples(st.just("merge"), FILES),
+        st.tuples(st.just("compact"), st.just("")),
+    ),
+    max_size=4,
+)
+
+
+def apply(file: DisavowFile, operations: list[tuple[str, str]]) -> None:
+    for name, argument in operations:
+        if name == "add":
+            file.add(DisavowEntry.parse(argument, comment="added"))
+        elif name == "remove":
+            file.remove(argument, missing_ok=True)
+        elif name == "merge":
+            file.merge(DisavowFile.parse(argument))
+        else:
+            file.compact()
+
+
+def seen(file: DisavowFile) -> list[tuple[str, str]]:
+    return [(line.text, line.kind.value) for line in file.lines]
+
+
+class TestLineEnds:
+    def test_stray_cr_stays_invalid_after_a_change(self):
+        """A last line ending in a stray CR stays that line, invalid, when lines follow it."""
+        file = DisavowFile.parse("domain:a.example\ndomain:b.example\r", date=DAY)
+        file.add_domain("c.example")
+        written = file.to_text(invalid=KEEP)
+        assert "domain:b.example\r\r\n" in written
+        assert DisavowFile.parse(written).lines[1].kind is DisavowLineKind.INVALID
+        assert "domain:b.example" not in entries(DisavowFile.parse(written))
+
+    def test_first_line_keeps_its_own_bom(self):
+        """A first line starting with U+FEFF keeps it when the file's BOM is dropped."""
+        file = DisavowFile.parse("\ufeff\ufeffdomain:a.example\n", date=DAY)
+        file.add_domain("b.example")
+        assert seen(DisavowFile.parse(file.to_text(invalid=KEEP)))[0] == (
+            "\ufeffdomain:a.example",
+            "invalid",
+        )
+
+    @given(NASTY_LINES, OPERATIONS, st.booleans())
+    def test_written_file_reads_back_the_same_lines(self, lines, operations, crlf):
+        """Whatever was read and done, what is written reads back as the same lines."""
+        ending = "\r\n" if crlf else "\n"
+        file = DisavowFile.parse(ending.join(lines), date=DAY)
+        apply(file, operations)
+        assert seen(DisavowFile.parse(file.to_text(invalid=KEEP))) == seen(file)
+        assert seen(DisavowFile.parse(file.to_bytes(invalid=KEEP))) == seen(file)
+        written = DisavowFile.parse(file.to_text(invalid=COMMENT_OUT))
+        assert written.validate() == ()
+        assert set(entries(written)) == set(entries(file))
+
+
+# -- wrong types say so ---------------------------------------------------------------------------
+
+
+class TestTypes:
+    @pytest.mark.parametrize(
+        "data",
+        [bytearray(b"domain:a.example\r\n\xff\n"), memoryview(b"domain:a.example\r\n\xff\n")],
+    )
+    def test_parse_takes_bytes_like(self, data):
+        """A bytearray or memoryview is read as its bytes."""
+        assert DisavowFile.parse(data).to_bytes(invalid=KEEP) == bytes(data)
+        assert seen(DisavowFile.parse(data)) == seen(DisavowFile.parse(bytes(data)))
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (None, "not NoneType"),
+            (42, "not int"),
+            (["domain:a.example"], "not list"),
+            (Path("disavow.txt"), r"path\.read_bytes\(\)"),
+            (io.BytesIO(b"domain:a.example"), r"stream\.read\(\)"),
+        ],
+    )
+    def test_parse_refuses_other_types(self, data, message):
+        """Anything else is a TypeError naming the type (and what to do for paths, streams)."""
+        with pytest.raises(TypeError, match=message):
+            DisavowFile.parse(data)
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda: DisavowEntry.domain(None),
+            lambda: DisavowEntry.url(b"https://a.example/"),
+            lambda: DisavowEntry.parse(1),
+            lambda: DisavowEntry.domain("a.example", comment=3),
+            lambda: DisavowEntry("domain", "a.example"),
+            lambda: DisavowFile().add("domain:a.example"),
+            lambda: DisavowFile().merge("domain:a.example"),
+            lambda: DisavowFile().diff(None),
+            lambda: DisavowFile().remove(3),
+            lambda: DisavowFile().covers(b"https://a.example/"),
+            lambda: DisavowFile().to_text(invalid="keep"),
+            lambda: DisavowFile(date="2026-11-24"),
+        ],
+    )
+    def test_wrong_types_are_type_errors(self, call):
+        """A wrong type is a TypeError, never an AttributeError from deep inside."""
+        with pytest.raises(TypeError):
+            call()
+
+    def test_a_datetime_is_its_date(self):
+        """A datetime as `date` stands for its date: no time in the header."""
+        file = DisavowFile(date=dt.datetime(2026, 11, 24, 13, 5, tzinfo=dt.UTC))
+        assert file.to_text() == "# Disavow file generated by backlinkkit on 2026-11-24\n"
+
+
+# -- hostile input: only backlinkkit errors -----------------------------------------------------
+
+
+class TestHostile:
+    @given(st.one_of(st.binary(max_size=200), st.text(max_size=200)), OPERATIONS)
+    def test_only_backlinkkit_errors(self, data, operations):
+        """Any input, any edit: every call returns, or raises a DisavowError."""
+        file = DisavowFile.parse(data, date=DAY)
+        apply(file, operations)
+        file.validate()
+        file.redundant()
+        str(file)
+        list(file)
+        file.merge(DisavowFile.parse(data))
+        for invalid in InvalidLines:
+            with contextlib.suppress(DisavowError):
+                file.to_bytes(invalid=invalid)
+        file.compact()
+        assert DisavowFile.parse(file.to_text(invalid=COMMENT_OUT)).validate() == ()
+
+    @pytest.mark.parametrize(
+        "url",
+        ["https://" + "a." * 100_000 + "example/", "https://" + "a" * 300 + ".example/"],
+    )
+    def test_covers_with_huge_hosts(self, url):
+        """Hosts longer than any entry's are answered without walking all their parents."""
+        assert not DisavowFile.parse("domain:b.example\n").covers(url)
+
+
+# -- pickles: versioned plain data, loadable by later versions ----------------------------------
+
+PICKLES = FIXTURES / "pickles"
+
+
+def build_pickled_values() -> dict[str, object]:
+    """The values the checked-in pickles hold, made afresh (the same steps, the same date)."""
+    downloaded = DisavowFile.parse(
+        b"\xef\xbb\xbf# team file\r\ndomain:spam.example\r\nhttps://a.example/p\r\n"
+        b"\xff junk \xfe\r\ndomain: bad.example\r\ndomain:spam.example\r\n# last",
+        date=DAY,
+    )
+    changed = DisavowFile.parse(
+        "# mine\ndomain:a.example\nhttps://b.example/x\n\n# loose\nwords\ndomain:c.example\r",
+        date=DAY,
+    )
+    changed.merge(
+        DisavowFile.parse(b"# theirs\n# paid\ndomain:d.example\n# why a\ndomain:A.example\n\xe9\n")
+    )
+    changed.add_domain("a.example", "audit 2026")
+    changed.add_url("https://e.example/page", "one page")
+    changed.remove("https://b.example/x")
+    new = DisavowFile(date=DAY)
+    new.add_domain("z.example", "z")
+    new.add_url("https://y.example/")
+    new.merge(DisavowFile.parse("# loose\n\n# paid\ndomain:b.example\ndomain: x\n"))
+    new.add_domain("b.example", "again")
+    new.remove("https://y.example/")
+    compacted = DisavowFile.parse(
+        "domain:spam.example\nhttps://www.spam.example/x\ndomain:a.spam.example\n"
+        "domain:spam.example\n# end\n"
+    )
+    compacted.compact()
+    entry = DisavowEntry.domain("Bücher.example", comment="paid")
+    values = (
+        entry,
+        DisavowEntry.url("https://spam.example/p#x"),
+        downloaded.lines,
+        downloaded.validate(),
+        changed.merge(DisavowFile.parse("domain:f.example\n")),
+        compacted.compact(),
+        DisavowDiff(added=(entry,)),
+    )
+    return {
+        "disavow_downloaded": downloaded,
+        "disavow_changed": changed,
+        "disavow_new": new,
+        "disavow_compacted": compacted,
+        "disavow_values": values,
+    }
+
+
+def observed(value: object) -> object:
+    """What can be seen of a value: for a file, everything its public API tells."""
+    if isinstance(value, DisavowFile):
+        try:
+            raw: object = value.to_bytes(invalid=KEEP)
+        except DisavowError as error:
+            raw = str(error)
+        return (
+            repr(value),
+            value.date,
+            value.lines,
+            [(entry, entry.comment) for entry in value],
+            value.validate(),
+            value.redundant(),
+            value.to_text(invalid=KEEP),
+            raw,
+        )
+    if isinstance(value, tuple):
+        return tuple(observed(item) for item in value)
+    if isinstance(value, DisavowEntry):
+        return (value, value.comment)
+    return value
+
+
+class _NameRecorder(pickle.Unpickler):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self.names: set[tuple[str, str]] = set()
+
+    def find_class(self, module: str, name: str) -> object:
+        self.names.add((module, name))
+        return super().find_class(module, name)
+
+
+def pickled_names(data: bytes) -> set[tuple[str, str]]:
+    recorder = _NameRecorder(data)
+    recorder.load()
+    return recorder.names
+
+
+def write_pickle_fixtures() -> None:
+    """Write tests/fixtures/pickles/disavow_*.pickle (only when the state version changes)."""
+    PICKLES.mkdir(parents=True, exist_ok=True)
+    for name, value in build_pickled_values().items():
+        (PICKLES / f"{name}.pickle").write_bytes(pickle.dumps(value, protocol=PICKLE_PROTOCOL))
+
+
+PICKLE_PROTOCOL = 4  # the fixtures' protocol: the default of Python 3.8 to 3.13
+
+
+class TestPickle:
+    @pytest.mark.parametrize("name", sorted(build_pickled_values()))
+    @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
+    def test_pickles_name_only_public_classes(self, name, protocol):
+        """A pickle names backlinkkit's public classes only: no private module, no function."""
+        data = pickle.dumps(build_pickled_values()[name], protocol=protocol)
+        names = pickled_names(data)
+        assert names
+        assert all(module == "backlinkkit" and cls in backlinkkit.__all__ for module, cls in names)
+        assert b"_disavow" not in data
+
+    @pytest.mark.parametrize("name", sorted(build_pickled_values()))
+    def test_checked_in_pickles_load(self, name):
+        """A pickle of an earlier version loads as the same value, and pickles to the same bytes."""
+        data = (PICKLES / f"{name}.pickle").read_bytes()
+        loaded = pickle.loads(data)
+        assert observed(loaded) == observed(build_pickled_values()[name])
+        assert pickle.dumps(loaded, protocol=PICKLE_PROTOCOL) == data
+
+    @given(FILES, OPERATIONS, st.booleans())
+    def test_round_trip(self, text, operations, as_bytes):
+        """Any file, after any edit, pickles and loads as the same file."""
+        file = DisavowFile.parse(text.encode() if as_bytes else text, date=DAY)
+        apply(file, operations)
+        loaded = pickle.loads(pickle.dumps(file))
+        assert observed(loaded) == observed(file)
+        apply(loaded, [("add", "domain:new.example")])
+        apply(file, [("add", "domain:new.example")])
+        assert observed(loaded) == observed(file)
+
+    @pytest.mark.parametrize(
+        "state",
+        [{"version": 99}, {"version": 1, "text": 3}, {}, {"version": 1, "layout": "x"}],
+    )
+    def test_unknown_state_is_refused(self, state):
+        """State of another version or shape is a TypeError, not a half-made file."""
+        file = DisavowFile()
+        with pytest.raises(TypeError):
+            file.__setstate__(state)
+
+
+if __name__ == "__main__":  # python tests/test_disavow.py: write the pickle fixtures anew
+    write_pickle_fixtures()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+from collections.abc import Set as AbstractSet
 from importlib import resources
 
 import ada_url
@@ -268,6 +269,10 @@ class SuffixList:
     version: str | None
     _matcher: _Matcher = attrs.field(repr=False, alias="matcher")
     _cache: dict[str, str] = attrs.field(factory=dict, repr=False, init=False)
+    # For `is_public_suffix`, filled on first use: each name in the matcher's trie -> whether it
+    # is an exception rule (`!www.ck`), and the parents of wildcard rules (`*.ck` -> `ck`).
+    _trie_names: dict[str, bool] = attrs.field(factory=dict, repr=False, init=False)
+    _wildcard_parents: set[str] = attrs.field(factory=set, repr=False, init=False)
 
     @classmethod
     def from_text(cls, text: str) -> SuffixList:
@@ -312,6 +317,66 @@ class SuffixList:
         """
         suffix: str | None = self._matcher.get_tld(host, wildcard=True, strict=True)
         return suffix
+
+    def is_public_suffix(self, host: str) -> bool:
+        """Whether a normalized host is itself a public suffix (`public_suffix(host) == host`).
+
+        Two set look-ups instead of a walk of the list: fast enough to ask of every line of a
+        100,000-line disavow file. A host of one label is a suffix by the default rule `*`.
+
+        >>> psl = SuffixList.bundled()
+        >>> psl.is_public_suffix("blogspot.com"), psl.is_public_suffix("spam.blogspot.com")
+        (True, False)
+        """
+        names = self._trie_names
+        if not names:
+            self._index_rules()
+        exception = names.get(host)
+        if exception is not None:
+            return not exception
+        head, dot, parent = host.partition(".")
+        return not dot or (parent in self._wildcard_parents and head != "")
+
+    def public_suffixes(self, hosts: AbstractSet[str]) -> set[str]:
+        """The hosts of a set that are public suffixes: `is_public_suffix` for many at once.
+
+        Set operations rather than a call per host: 100,000 hosts cost a few milliseconds.
+
+        >>> sorted(SuffixList.bundled().public_suffixes({"co.uk", "bbc.co.uk", "blogspot.com"}))
+        ['blogspot.com', 'co.uk']
+        """
+        names = self._trie_names
+        if not names:
+            self._index_rules()
+        # The wildcard rules (`*.ck`) ask for each host's parent; only hosts whose parent is a
+        # wildcard's need a closer look. A dotless host is its own "parent" here, so the hosts
+        # among the parents take in those (a suffix by the default rule `*`).
+        parents = {host[host.find(".") + 1 :] for host in hosts}
+        candidates = (hosts & names.keys()) | (parents & hosts)
+        found = {host for host in candidates if self.is_public_suffix(host)}
+        near = parents & self._wildcard_parents
+        if near:
+            found.update(
+                host
+                for host in hosts
+                if host[host.find(".") + 1 :] in near and self.is_public_suffix(host)
+            )
+        return found
+
+    def _index_rules(self) -> None:
+        # As publicsuffix2 builds its trie: every name along a rule is a node that matches
+        # (a rule `a.b.c` makes `b.c` match too), the rule's own node carrying its negation.
+        names = self._trie_names
+        for line in self._matcher.tlds:
+            rule = line.split()[0].lstrip(".")
+            exception = rule.startswith("!")
+            rule = rule.removeprefix("!")
+            labels = rule.split(".")
+            for start in range(len(labels) - 1, 0, -1):
+                names.setdefault(".".join(labels[start:]), False)
+            names[rule] = exception
+            if labels[0] == "*" and len(labels) > 1:
+                self._wildcard_parents.add(".".join(labels[1:]))
 
     def registrable_domain(self, host: str) -> str:
         """The registrable domain (the site) of a normalized host.
