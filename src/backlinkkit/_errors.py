@@ -45,6 +45,15 @@ class ArgumentTypeError(BacklinkkitError, TypeError):
     """
 
 
+class PickleStateError(BacklinkkitError, TypeError):
+    """Raised when unpickling meets a state this version cannot load.
+
+    A pickle of a later version of backlinkkit, or bytes that are not the pickle of the class
+    named; the message names the class and the state version found. (A `TypeError`, as `pickle`
+    itself raises for a state that does not fit.)
+    """
+
+
 class InvalidURLError(BacklinkkitError, ValueError):
     """Raised when a URL or host that must be valid (a page URL, a target domain) is not."""
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from ._errors import PickleStateError
 from ._headers import Headers, split_values, to_headers
 
 __all__ = ["FetchErrorKind", "FetchResult", "RedirectHop", "media_type"]
@@ -74,7 +75,7 @@ class RedirectHop:
         _check_version(state, "RedirectHop")
         hop = state["hop"]
         if not isinstance(hop, list) or len(hop) != 3:
-            raise TypeError(f"cannot load a RedirectHop from {hop!r}")
+            raise PickleStateError(f"cannot load a RedirectHop from {hop!r}")
         _fill(self, RedirectHop(str(hop[0]), int(hop[1]), str(hop[2])))
 
 
@@ -166,7 +167,7 @@ class FetchResult:
 def _check_version(state: Mapping[str, object], name: str) -> None:
     version = state.get("version")
     if version != _STATE_VERSION:
-        raise TypeError(f"cannot load a {name} pickled with state version {version!r}")
+        raise PickleStateError(f"cannot load a {name} pickled with state version {version!r}")
 
 
 def _fill(blank: attrs.AttrsInstance, made: attrs.AttrsInstance) -> None:

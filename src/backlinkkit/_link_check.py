@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from ._errors import InvalidURLError
+from ._errors import InvalidURLError, PickleStateError
 from ._fetch_result import FetchErrorKind, FetchResult, RedirectHop
 from ._links import Link, PageLinks, Robots
 from ._urls import SuffixList, hostname, join_url, normalize_host
@@ -169,7 +169,9 @@ class LinkCheck:
     def __setstate__(self, state: Mapping[str, object]) -> None:
         version = state.get("version")
         if version != _STATE_VERSION:
-            raise TypeError(f"cannot load a LinkCheck pickled with state version {version!r}")
+            raise PickleStateError(
+                f"cannot load a LinkCheck pickled with state version {version!r}"
+            )
         error = state["error"]
         made = LinkCheck(
             state["source_url"],  # type: ignore[arg-type]
