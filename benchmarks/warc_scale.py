@@ -60,6 +60,7 @@ from backlinkkit.warc import (
     read_wat,
     scan_archive,
     scan_archives,
+    write_results,
 )
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
@@ -226,6 +227,14 @@ def cpu(function, repeats: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def loop_job(paths: list[str], targets: list[Target], out: Path) -> object:
+    """The one-process loop: `scan_archives(processes=1)` and `write_results` in a new folder."""
+    result = scan_archives(paths, targets, processes=1)
+    folder = out / uuid.uuid4().hex
+    write_results(result, str(folder))
+    return result
+
+
 def read_all(data: bytes, fmt: ArchiveFormat) -> int:
     reader = read_wat if fmt is ArchiveFormat.WAT else read_warc
     pages = 0
@@ -246,8 +255,31 @@ def linked_sites(pages: list[tuple[str, bytes]]) -> dict[str, set[str]]:
     return sites
 
 
+def adopt_orphans() -> None:
+    """Make this process the reaper of its orphaned descendants (Linux), so none's CPU is lost.
+
+    Spark's Python workers and daemon can exit, or be orphaned, between two readings of /proc:
+    as this process's adopted children their CPU still reaches `RUSAGE_CHILDREN` once reaped.
+    """
+    import ctypes
+
+    pr_set_child_subreaper = 36
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
+
+
 def tree_cpu_seconds() -> float:
-    """CPU of every live descendant of this process, with what their waited children used."""
+    """CPU of every descendant of this process: the live ones (from /proc, with what their
+    waited children used) plus every one that ended and was reaped here."""
+    import resource
+
+    while True:  # reap the adopted orphans that ended, so their CPU is in RUSAGE_CHILDREN
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
     ticks = os.sysconf("SC_CLK_TCK")
     parents: dict[int, int] = {}
     usage: dict[int, int] = {}
@@ -268,17 +300,18 @@ def tree_cpu_seconds() -> float:
             ancestor = parents.get(ancestor)
         if ancestor == me and pid != me:
             total += used
-    return total / ticks
+    return total / ticks + reaped.ru_utime + reaped.ru_stime
 
 
 def spark_figures(
-    sizes: dict[int, list[str]], targets: list[Target], repeats: int, tmp: Path
+    sizes: dict[int, list[str]], targets: list[Target], repeats: int, tmp: Path, master: str
 ) -> dict:
     """Spark's CPU (JVM + Python workers + driver) per job size, in one warm session."""
     from backlinkkit.spark import run_job, spark_session
 
+    adopt_orphans()
     started = time.monotonic()
-    session = spark_session("local[2]")
+    session = spark_session(master)
     start_seconds = time.monotonic() - started
     run_job(sizes[min(sizes)][:1], targets, str(tmp / "warmup"), spark=session)  # workers, JIT
     runs: dict[int, list[dict]] = {size: [] for size in sizes}
@@ -309,6 +342,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--copies", type=int, default=8, help="WARC copies for the Spark job")
     parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument(
+        "--master", default="local[1]", help="Spark master (one core: CPU per core, no contention)"
+    )
+    parser.add_argument("--targets", type=int, default=0, help="the N most linked sites (0: all)")
     args = parser.parse_args()
     pages = load_corpus(args.corpus)
     warc, wat = build_warc(pages), build_wat(pages)
@@ -387,14 +424,22 @@ def main() -> None:
                     if not path.exists():
                         path.write_bytes(warc)
                     sizes[size].append(str(path))
-            repeats = max(1, args.repeats // 2)
+            repeats = args.repeats
+            job_targets = all_targets
+            if args.targets:
+                most = sorted(sites, key=lambda site: (-len(sites[site]), site))[: args.targets]
+                job_targets = [Target(site) for site in sorted(most)]
+            # The loop does the job's whole work: scan, merge, profiles, and the same outputs.
             loops = {
                 size: cpu(
-                    lambda paths=paths: scan_archives(paths, all_targets, processes=1), repeats
+                    lambda paths=paths, size=size: loop_job(
+                        paths, job_targets, tmp / f"loop{size}"
+                    ),
+                    repeats,
                 )
                 for size, paths in sizes.items()
             }
-            spark = spark_figures(sizes, all_targets, repeats, tmp)
+            spark = spark_figures(sizes, job_targets, repeats, tmp, args.master)
             for size, (loop_s, loop) in loops.items():
                 runs = spark["runs"][size]
                 assert all(run["profiles"] == loop.profiles for run in runs), (
@@ -407,7 +452,7 @@ def main() -> None:
                 records = n * size
                 print(
                     f"{size} copies ({records} records): loop {loop_s:.2f} s CPU ({records / loop_s:.0f} records/s/core); "
-                    f"Spark local[2] {spark_cpu:.2f} s CPU (JVM + workers + driver; {task_cpu:.2f} s in the tasks' reading), "
+                    f"Spark {args.master} {spark_cpu:.2f} s CPU (JVM + workers + driver; {task_cpu:.2f} s in the tasks' reading), "
                     f"{wall:.1f} s wall: {100 * (spark_cpu / loop_s - 1):+.0f}% CPU over the loop"
                 )
                 figures[f"loop_cpu_{size}"] = loop_s
