@@ -21,8 +21,6 @@ from ._urls import registrable_domain
 __all__ = ["GapDomain", "LinkGap", "link_gap"]
 
 _CATEGORIES = tuple(AnchorCategory)
-# The bucket order of a domain whose authority is unknown: after every known one.
-_UNKNOWN_ORDER = len(AuthorityBucket)
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
@@ -57,8 +55,9 @@ class GapDomain:
         anchor_categories: its links by anchor category, summed over the competitors (each
             competitor's anchors classified for that competitor: an exact-match anchor is one
             of that competitor's keywords); every category present.
-        authority: its authority where the caller gave one (Common Crawl rank or a tool's
-            score), else None.
+        authority: its authority where known (Common Crawl rank or a tool's score): from the
+            `authority` given to `link_gap`, else the competitors' profiles'
+            (`ReferringDomain.authority`, the first competitor's that has one), else None.
 
     >>> from backlinkkit import AnchorCategory
     >>> row = GapDomain(domain="blog.test", competitors=("a.test", "b.test"), links=3,
@@ -83,9 +82,9 @@ class GapDomain:
         return len(self.competitors)
 
     @property
-    def bucket(self) -> AuthorityBucket | None:
-        """The band of its authority, or None when unknown."""
-        return None if self.authority is None else self.authority.bucket
+    def bucket(self) -> AuthorityBucket:
+        """The band of its authority; `AuthorityBucket.UNKNOWN` when there is none."""
+        return AuthorityBucket.UNKNOWN if self.authority is None else self.authority.bucket
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready record: lists and nested dicts, categories by their values."""
@@ -97,7 +96,7 @@ class GapDomain:
             "links_by_competitor": dict(self.links_by_competitor),
             "anchor_categories": {c.value: n for c, n in self.anchor_categories.items()},
             "authority": None if self.authority is None else self.authority.to_dict(),
-            "authority_bucket": None if self.bucket is None else self.bucket.value,
+            "authority_bucket": self.bucket.value,
         }
 
     def to_record(self) -> dict[str, object]:
@@ -117,7 +116,7 @@ class GapDomain:
         for category, count in self.anchor_categories.items():
             record[f"anchors_{category.value}"] = count
         authority = self.authority
-        record["authority_bucket"] = None if self.bucket is None else self.bucket.value
+        record["authority_bucket"] = self.bucket.value
         source: str | None
         metric: str | None
         value: float | None
@@ -132,13 +131,7 @@ class GapDomain:
 
 
 def _work_order(row: GapDomain) -> tuple[int, int, int, str]:
-    bucket = row.bucket
-    return (
-        -row.competitor_count,
-        _UNKNOWN_ORDER if bucket is None else bucket.order,
-        -row.links,
-        row.domain,
-    )
+    return (-row.competitor_count, row.bucket.order, -row.links, row.domain)
 
 
 @attrs.frozen(kw_only=True)
@@ -220,6 +213,7 @@ def link_gap(
         min_competitors: the `k` of the gap: how many competitors a domain must link to.
         authority: each referring domain's authority, by registrable domain: the result of
             `read_web_graph_ranks` over a domain graph, or tool scores (`ImportedAuthority`).
+            A domain it does not list keeps the authority the competitors' profiles give it.
 
     Returns:
         The gap, the intersection and the unique domains, in work order (see `LinkGap`).
@@ -271,8 +265,11 @@ def link_gap(
         if n < min_competitors and n != 1:
             continue  # in no list: neither the gap, nor the intersection, nor a unique list
         indexes = [i for i in range(len(rivals)) if mask >> i & 1]
-        record = _record(domain, [(i, rows_by_rival[i][domain]) for i in indexes], names,
-                         ranks.get(domain))  # fmt: skip
+        its_rows = [(i, rows_by_rival[i][domain]) for i in indexes]
+        rank = ranks.get(domain)
+        if rank is None:  # the competitors' own: a rank their profiles hold, or an export score
+            rank = next((r.authority for _, r in its_rows if r.authority is not None), None)
+        record = _record(domain, its_rows, names, rank)
         if n >= min_competitors:
             gap.append(record)
         if mask == everyone:
