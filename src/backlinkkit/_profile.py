@@ -388,6 +388,16 @@ class LinkProfile:
         """
         return report.target_table(self._measure())
 
+    def _target_links(self) -> dict[str, dict[str, int]]:
+        """Per known target URL (as given), its links per referring domain: `check_targets`."""
+        by_target: dict[str, dict[str, int]] = {}
+        for site, stats in self._aggregate.domains.items():
+            for target, n in stats.targets.items():
+                if target is not None:
+                    into = by_target.setdefault(target, {})
+                    into[site] = into.get(site, 0) + n
+        return by_target
+
     def tld_table(self) -> list[dict[str, object]]:
         """One record per top-level domain: `tld`, `referring_domains`, `links`."""
         return report.tld_table(self._measure())
