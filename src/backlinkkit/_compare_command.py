@@ -207,16 +207,21 @@ def _diff_outputs(
     return {"diff.json": _json(record), "diff.csv": _csv(_DIFF_HEADER, diff.table())}
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 # -- gap ---------------------------------------------------------------------------------------
 
 _GAP_DESCRIPTION: Final = """\
 Who links to your competitors and not to you. Reads the target's exports (TARGET_EXPORT...) and
-each competitor's (--competitor DOMAIN=EXPORT, repeatable; repeat a DOMAIN for several of its
+each competitor's (--competitor DOMAIN=EXPORT, repeatable: repeat a DOMAIN for several of its
 exports), and writes DIR/gap.json (the gap, the intersection, each competitor's unique domains,
 the inputs) and DIR/gap.csv (one row per referring domain of the gap, in work order). A domain
 is in the gap when it links to at least K competitors (--min-competitors, default 1) and not to
-the target. --ranks reads a Common Crawl domain-graph ranks file for the domains' authority;
-without it, the exports' own scores (DR, DA, AS, TF, CF) are used where they have them.
+the target. --keyword applies to every site, --brand to yours. --ranks reads a Common Crawl
+domain-graph ranks file for the domains' authority; without it, the exports' own scores (DR,
+DA, AS, TF, CF) are used where they have them.
 Example: backlinkkit gap me.csv --site me.example --competitor a.example=a.csv --out gap/"""
 
 
@@ -264,13 +269,19 @@ def _gap_arguments(parser: argparse.ArgumentParser) -> None:
     _common_arguments(parser, "backlinkkit-gap")
 
 
-def _competitors(given: Sequence[str]) -> dict[str, list[str]]:
+def _competitors(site: str, given: Sequence[str]) -> dict[str, list[str]]:
+    """Each competitor's exports, by its domain (normalized as profiles normalize it)."""
     by_domain: dict[str, list[str]] = {}
     for item in given:
         domain, equals, path = item.partition("=")
         if not equals or not domain.strip() or not path:
             raise CommandError(f"--competitor takes DOMAIN=EXPORT, not {item!r}", ExitStatus.USAGE)
-        by_domain.setdefault(domain.strip(), []).append(path)
+        name = LinkProfile(domain.strip()).domain  # raises for what is not a host
+        if name == site:
+            raise CommandError(
+                f"--competitor {domain.strip()} is the site itself (--site)", ExitStatus.USAGE
+            )
+        by_domain.setdefault(name, []).append(path)
     return by_domain
 
 
@@ -281,7 +292,7 @@ def _competitors(given: Sequence[str]) -> dict[str, list[str]]:
     arguments=_gap_arguments,
 )
 def _gap(args: argparse.Namespace, console: Console) -> int:
-    competitors = _competitors(args.competitor)
+    competitors = _competitors(LinkProfile(args.site).domain, args.competitor)
     if not 1 <= args.min_competitors <= len(competitors):
         raise CommandError(
             f"--min-competitors must be from 1 to the number of competitors "
@@ -300,11 +311,6 @@ def _gap(args: argparse.Namespace, console: Console) -> int:
             rival, rival_inputs = read_profile(
                 paths, site=domain, keywords=args.keyword, progress=progress
             )
-            if rival.domain in inputs:
-                raise CommandError(
-                    f"--competitor {domain} is the site or another competitor again",
-                    ExitStatus.USAGE,
-                )
             inputs[rival.domain] = rival_inputs
             rivals.append(rival)
     finally:
@@ -317,7 +323,7 @@ def _gap(args: argparse.Namespace, console: Console) -> int:
     gap = link_gap(target, rivals, min_competitors=args.min_competitors, authority=ranks)
     written = _write(Path(args.out), gap_outputs(gap, inputs, ranks))
     console.out.write(
-        f"gap of {gap.target} against {len(gap.competitors)} competitors: "
+        f"gap of {gap.target} against {_plural(len(gap.competitors), 'competitor')}: "
         f"{len(gap.gap):,} referring domains link to at least {gap.min_competitors} and not "
         f"to {gap.target}, {len(gap.intersection):,} to all; {gap.target_domains:,} link to "
         f"{gap.target} too\n"
