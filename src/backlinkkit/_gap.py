@@ -6,8 +6,10 @@ the profiles may come from exports, a crawl or web archives, merged or not.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
@@ -21,6 +23,24 @@ from ._urls import registrable_domain
 __all__ = ["GapDomain", "LinkGap", "link_gap"]
 
 _CATEGORIES = tuple(AnchorCategory)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off while a comparison makes its records.
+
+    Comparing profiles of millions of links makes tens of thousands of small, acyclic records;
+    each few hundred of them would start a collection that walks every object of the profiles
+    (measured: most of `link_gap`'s time on six 1M-link profiles). Nothing made here is a cycle,
+    so holding the collector off frees nothing later than it would be freed anyway.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
@@ -240,10 +260,20 @@ def link_gap(
     names = tuple(profile.domain for profile in rivals)
     _check_competitors(target.domain, names, min_competitors)
     ranks = authority or {}
+    with collector_paused():
+        return _gap(target, rivals, names, min_competitors, ranks)
+
+
+def _gap(
+    target: LinkProfile,
+    rivals: tuple[LinkProfile, ...],
+    names: tuple[str, ...],
+    min_competitors: int,
+    ranks: Mapping[str, WebGraphRank | ImportedAuthority],
+) -> LinkGap:
     own_sites = frozenset(registrable_domain(p.domain) for p in (target, *rivals))
     linked = {row.domain for row in target.referring_domains()}
-    # Which competitors each domain links to, as bits of an int: no container per domain, so
-    # a million domains do not wake the garbage collector over profiles of millions of objects.
+    # Which competitors each domain links to, as bits of an int: no container per domain.
     rows_by_rival = [{row.domain: row for row in p.referring_domains()} for p in rivals]
     linking: dict[str, int] = {}
     for bit, rows in enumerate(rows_by_rival):
