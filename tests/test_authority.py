@@ -20,6 +20,8 @@ from backlinkkit import (
     GraphLevel,
     ImportedAuthority,
     InvalidURLError,
+    LinkProfile,
+    SettingsError,
     WebGraphRank,
     WebGraphRanks,
     read_web_graph_ranks,
@@ -86,9 +88,11 @@ class TestBuckets:
             AuthorityBucket.of_position(position)
 
     def test_order_and_limits(self):
-        """`order` runs 0 (best) to 4; `limit` is each band's last position, None for the last."""
-        assert [b.order for b in AuthorityBucket] == [0, 1, 2, 3, 4]
-        assert [b.limit for b in AuthorityBucket] == [10_000, 100_000, 1_000_000, 10_000_000, None]
+        """`order` runs 0 (best) to 5 (unknown); `limit` is each band's last position."""
+        assert [b.order for b in AuthorityBucket] == [0, 1, 2, 3, 4, 5]
+        assert [b.limit for b in AuthorityBucket] == [
+            10_000, 100_000, 1_000_000, 10_000_000, None, None
+        ]  # fmt: skip
 
 
 class TestImportedAuthority:
@@ -428,3 +432,162 @@ def test_zlib_reads_as_gzip_cli_does():
     data = zlib.compress(ranks_file(domain_rows(2)))
     with pytest.raises(AuthorityError, match="line 1 is not the header"):
         read(data, [])
+
+
+def cc_rank(name: str, position: int) -> WebGraphRank:
+    return WebGraphRank(name=name, harmonic_position=position, harmonic_centrality=1.0,
+                        pagerank_position=position, pagerank=1e-9, hosts=1)  # fmt: skip
+
+
+def scored_profile(scores: dict[str, dict[str, float]]) -> LinkProfile:
+    """One link from each domain, carrying the export scores given for it."""
+    profile = LinkProfile("example.com")
+    profile.update(
+        Backlink(f"https://{domain}/post", "https://example.com/", **fields)  # type: ignore[arg-type]
+        for domain, fields in scores.items()
+    )
+    return profile
+
+
+class TestProfileAuthority:
+    def test_imported_scores_bucket_referring_domains(self):
+        """Without ranks, a domain's authority is the first export score (DR, DA, AS, TF, CF)."""
+        profile = scored_profile({
+            "dr.test": {"domain_rating": 85.0, "trust_flow": 10.0},
+            "da.test": {"domain_authority": 30.0},
+            "tf.test": {"trust_flow": 52.0, "citation_flow": 90.0},
+            "bad.test": {"domain_rating": 150.0},  # out of range: passed over, not raised
+            "none.test": {},
+        })  # fmt: skip
+        rows = {r.domain: r for r in profile.referring_domains()}
+        assert {d: r.authority_bucket.value for d, r in rows.items()} == {
+            "dr.test": "top-10k", "da.test": "top-10m", "tf.test": "top-100k",
+            "bad.test": "unknown", "none.test": "unknown",
+        }  # fmt: skip
+        assert rows["dr.test"].authority == ImportedAuthority(AuthorityMetric.DOMAIN_RATING, 85)
+        assert rows["none.test"].authority is None
+        buckets = profile.summary().authority_buckets
+        assert list(buckets) == list(AuthorityBucket)
+        assert [buckets[b] for b in AuthorityBucket] == [1, 1, 0, 1, 0, 2]
+
+    def test_ranks_win_over_export_scores(self):
+        """A domain the profile's authority lists takes that rank; the others keep their score."""
+        profile = scored_profile({"dr.test": {"domain_rating": 85.0}, "cc.test": {},
+                                  "both.test": {"domain_rating": 10.0}})  # fmt: skip
+        profile.authority = {"cc.test": cc_rank("cc.test", 50_000),
+                             "both.test": cc_rank("both.test", 900)}  # fmt: skip
+        rows = {r.domain: r for r in profile.referring_domains()}
+        assert rows["both.test"].authority == cc_rank("both.test", 900)
+        assert rows["cc.test"].authority_bucket is AuthorityBucket.TOP_100K
+        assert rows["dr.test"].authority_bucket is AuthorityBucket.TOP_10K
+        assert {b.value: n for b, n in profile.summary().authority_buckets.items() if n} == {
+            "top-10k": 2, "top-100k": 1,
+        }  # fmt: skip
+
+    def test_setting_authority_remeasures_and_none_clears(self):
+        """Setting the authority after a read re-measures; setting None goes back to scores."""
+        profile = scored_profile({"a.test": {}})
+        assert profile.summary().authority_buckets[AuthorityBucket.UNKNOWN] == 1
+        profile.authority = {"a.test": cc_rank("a.test", 20_000_000)}
+        assert profile.summary().authority_buckets[AuthorityBucket.BEYOND_10M] == 1
+        profile.authority = None
+        assert profile.authority is None
+        assert profile.summary().authority_buckets[AuthorityBucket.UNKNOWN] == 1
+
+    def test_authority_is_copied(self):
+        """The profile keeps a copy: changing the dict afterwards changes nothing."""
+        ranks = {"a.test": cc_rank("a.test", 5)}
+        profile = scored_profile({"a.test": {}})
+        profile.authority = ranks
+        ranks["a.test"] = cc_rank("a.test", 50_000_000)
+        assert profile.referring_domains()[0].authority_bucket is AuthorityBucket.TOP_10K
+
+    @pytest.mark.parametrize("bad", [["a.test"], {"a.test": 12}, {"a.test": None}])
+    def test_bad_authority_refused(self, bad):
+        """Anything but a mapping of ranks is a SettingsError, in the constructor as set later."""
+        with pytest.raises(SettingsError, match="authority"):
+            LinkProfile("example.com", authority=bad)
+
+    def test_to_dict_and_domain_table_carry_authority(self):
+        """`to_dict` counts domains per band; each domain record has its authority and band."""
+        profile = scored_profile({"a.test": {"domain_rating": 50.0}})
+        summary = profile.to_dict()["summary"]
+        assert isinstance(summary, dict)
+        assert summary["authority_buckets"] == {
+            "top-10k": 0, "top-100k": 0, "top-1m": 1, "top-10m": 0, "beyond-10m": 0, "unknown": 0,
+        }  # fmt: skip
+        (row,) = profile.domain_table()
+        assert row["authority_bucket"] == "top-1m"
+        assert row["authority"] == {
+            "source": "import", "metric": "domain_rating", "score": 50.0, "bucket": "top-1m",
+        }  # fmt: skip
+
+    def test_copy_merge_and_pickle_keep_authority(self):
+        """`copy`, a merge (the left side's) and a pickle keep the authority; `==` ignores it."""
+        profile = scored_profile({"a.test": {}})
+        profile.authority = {"a.test": cc_rank("a.test", 7)}
+        other = scored_profile({"b.test": {}})
+        for kept in (profile.copy(), profile | other, pickle.loads(pickle.dumps(profile))):
+            assert kept.authority == {"a.test": cc_rank("a.test", 7)}
+            assert kept.summary().authority_buckets[AuthorityBucket.TOP_10K] == 1
+        assert profile == scored_profile({"a.test": {}})
+
+    def test_adding_links_without_authority_gives_same_summary(self):
+        """Bucket counts are part of the summary: equal for the same links in any split."""
+        whole = scored_profile({"a.test": {"domain_rating": 5.0}, "b.test": {}})
+        left = scored_profile({"a.test": {"domain_rating": 5.0}})
+        right = scored_profile({"b.test": {}})
+        assert (left | right).summary() == whole.summary()
+
+
+class TestValuesPickle:
+    @pytest.mark.parametrize(
+        "value", [cc_rank("a.test", 3), ImportedAuthority(AuthorityMetric.TRUST_FLOW, 33)]
+    )
+    def test_round_trip_names_only_backlinkkit(self, value):
+        """Ranks and scores pickle as versioned plain data naming the public class only."""
+        data = pickle.dumps(value)
+        assert b"_authority" not in data
+        assert pickle.loads(data) == value
+
+    def test_unknown_version_refused(self):
+        """A state of another version is refused with a message naming it."""
+        value = ImportedAuthority(AuthorityMetric.TRUST_FLOW, 33)
+        with pytest.raises(TypeError, match="state version 9"):
+            value.__setstate__({"version": 9})
+
+    @pytest.mark.parametrize(
+        ("value", "evidence"),
+        [
+            (cc_rank("a.test", 12_345_678), "Common Crawl harmonic centrality position 12,345,678"),
+            (ImportedAuthority(AuthorityMetric.DOMAIN_RATING, 4), "domain_rating 4"),
+            (ImportedAuthority(AuthorityMetric.TRUST_FLOW, 12.5), "trust_flow 12.5"),
+        ],
+    )
+    def test_evidence(self, value, evidence):
+        """`evidence` says in words what a reason went by."""
+        assert value.evidence == evidence
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([f"s{i}.test" for i in range(12)]),
+        st.one_of(st.none(), st.floats(0, 100), st.integers(1, 30_000_000)),
+    )
+)
+def test_bucket_counts_partition_referring_domains(scores):
+    """Whatever the scores and ranks, every referring domain is counted in exactly one band."""
+    profile = LinkProfile("example.com")
+    ranks: dict[str, WebGraphRank] = {}
+    for domain, value in scores.items():
+        dr = value if isinstance(value, float) else None
+        profile.add(Backlink(f"https://{domain}/", domain_rating=dr))
+        if isinstance(value, int):
+            ranks[domain] = cc_rank(domain, value)
+    profile.authority = ranks
+    summary = profile.summary()
+    assert sum(summary.authority_buckets.values()) == summary.referring_domains
+    for row in profile.referring_domains():
+        assert summary.authority_buckets[row.authority_bucket] >= 1
+        if row.domain in ranks:
+            assert row.authority == ranks[row.domain]

@@ -7,13 +7,16 @@ import datetime as dt
 import pytest
 
 from backlinkkit import (
+    AuthorityMetric,
     Backlink,
     CandidateSignal,
     DisavowFile,
+    ImportedAuthority,
     InvalidURLError,
     LinkProfile,
     Severity,
     Thresholds,
+    WebGraphRank,
     disavow_candidates,
 )
 
@@ -223,3 +226,63 @@ class TestDisavowFile:
         assert "# score 3: 2 of 2 links marked spam by the export" in text
         assert "domain:exact.test" in text
         assert file.validate() == ()
+
+
+def _rank(domain: str, position: int) -> WebGraphRank:
+    return WebGraphRank(name=domain, harmonic_position=position, harmonic_centrality=1.0,
+                        pagerank_position=position, pagerank=1e-9, hosts=1)  # fmt: skip
+
+
+class TestAuthorityEvidence:
+    @pytest.mark.parametrize(
+        ("authority", "weight", "said"),
+        [
+            (None, 2, None),
+            (_rank("money.test", 20_000_000), 3, "beyond the top 10 million (Common Crawl harmonic centrality position 20,000,000)"),
+            (_rank("money.test", 10_000_000), 2, None),
+            (_rank("money.test", 1_001), 2, None),
+            (_rank("money.test", 1_000), 1, "well-known site (Common Crawl harmonic centrality position 1,000): weighs less"),
+            (ImportedAuthority(AuthorityMetric.DOMAIN_RATING, 20), 3, "beyond the top 10 million (domain_rating 20)"),
+            (ImportedAuthority(AuthorityMetric.DOMAIN_RATING, 21), 2, None),
+            (ImportedAuthority(AuthorityMetric.DOMAIN_RATING, 81), 1, "well-known site (domain_rating 81)"),
+            (ImportedAuthority(AuthorityMetric.TRUST_FLOW, 14), 3, "(trust_flow 14)"),
+        ],
+    )  # fmt: skip
+    def test_exact_match_weight_by_authority(self, authority, weight, said):
+        """Exact-match anchors weigh 3 from beyond the top 10M, 1 from a top-1,000 site (or a
+        tool score in the top-10k band), else 2; the reason states the rank it went by."""
+        links = links_from("money.test", anchor="running shoes") + links_from(
+            "money.test", anchor="x", spam=True
+        )
+        ranks = None if authority is None else {"money.test": authority}
+        (candidate,) = candidates(links, authority=ranks)
+        exact = next(r for r in candidate.reasons if r.signal is S.EXACT_MATCH_ANCHOR)
+        assert exact.weight == weight
+        assert candidate.score == 3 + weight
+        if said is None:
+            assert exact.detail == "1 of 2 links use an exact-match keyword anchor"
+        else:
+            assert said in exact.detail
+
+    def test_well_known_exact_match_alone_is_no_candidate(self):
+        """From a top-1,000 site an exact-match anchor alone (weight 1) no longer proposes it."""
+        links = links_from("news.test", anchor="running shoes")
+        assert [c.domain for c in candidates(links)] == ["news.test"]
+        assert candidates(links, authority={"news.test": _rank("news.test", 40)}) == ()
+
+    def test_profile_authority_and_export_scores_are_used(self):
+        """Without `authority=`, the profile's ranks count, else the exports' own scores."""
+        links = links_from("low.test", anchor="running shoes", domain_rating=3.0)
+        links += links_from("ranked.test", anchor="running shoes")
+        profile = LinkProfile("example.com", keywords=["running shoes"])
+        profile.update(links)
+        profile.authority = {"ranked.test": _rank("ranked.test", 30_000_000)}
+        scores = {c.domain: c.score for c in disavow_candidates(profile)}
+        assert scores == {"low.test": 3, "ranked.test": 3}
+
+    def test_given_authority_overrides_the_profile(self):
+        """`authority=` wins over the domain's own authority; domains it lacks keep their own."""
+        links = links_from("low.test", anchor="running shoes", domain_rating=3.0)
+        found = candidates(links, authority={"low.test": _rank("low.test", 9)})
+        assert found == ()
+        assert [c.score for c in candidates(links, authority={})] == [3]

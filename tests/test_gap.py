@@ -50,6 +50,21 @@ C = profile("c.test", {"blog.test": 2, "forum.test": 5, "x.test": 1})
 
 
 class TestLinkGap:
+    def test_authority_from_the_competitors_profiles(self):
+        """Without `authority=`, a row takes the first competitor profile's authority for it
+        (its ranks, else an export score); a domain given in `authority=` takes that."""
+        a = profile("a.test", {"blog.test": 1, "ranked.test": 1})
+        a.add(Backlink("https://scored.test/p", "https://a.test/", domain_rating=50.0))
+        b = profile("b.test", {"ranked.test": 1})
+        b.authority = {"ranked.test": rank("ranked.test", 70)}
+        gap = link_gap(ME, [a, b])
+        assert {r.domain: r.bucket.value for r in gap.gap} == {
+            "ranked.test": "top-10k", "scored.test": "top-1m", "blog.test": "unknown",
+        }  # fmt: skip
+        given = link_gap(ME, [a, b], authority={"scored.test": rank("scored.test", 3)})
+        assert given.gap[1].domain == "scored.test"
+        assert given.gap[1].authority == rank("scored.test", 3)
+
     def test_gap_lists(self):
         """The gap, intersection and uniques of three crafted competitors, exactly."""
         gap = link_gap(ME, [A, B, C])
@@ -116,7 +131,7 @@ class TestLinkGap:
             AuthorityBucket.TOP_100K,
             AuthorityBucket.TOP_100K,
             AuthorityBucket.BEYOND_10M,
-            None,
+            AuthorityBucket.UNKNOWN,
         ]
 
     def test_one_competitor(self):

@@ -35,6 +35,11 @@ Route = Callable[[http.server.BaseHTTPRequestHandler], None]
 URL = "https://shop.test/old"
 
 
+def rank(name: str, position: int) -> backlinkkit.WebGraphRank:
+    return backlinkkit.WebGraphRank(name=name, harmonic_position=position, harmonic_centrality=1.0,
+                                    pagerank_position=position, pagerank=1e-9)  # fmt: skip
+
+
 def hop(url: str, location: str, status: int = 301) -> RedirectHop:
     return RedirectHop(url, status, location)
 
@@ -300,6 +305,31 @@ class TestCheckTargets:
         checks = backlinkkit.check_targets(targets, fetcher=fetcher(), workers=2)
         assert [c.url.rsplit("/", 1)[-1] for c in checks] == ["many", "sitewide", "one", "fine"]
 
+    def test_profile_input_most_valuable_first(self, server):
+        """A `LinkProfile` gives its own counts per target page; among pages with as many
+        referring domains, the best authority band of those domains comes before links."""
+        for path in ("/a", "/b", "/c", "/ok"):
+            server.routes["*", path] = status(200 if path == "/ok" else 404)
+        profile = backlinkkit.LinkProfile("127.0.0.1")
+        profile.update(
+            backlinks(server, {"/a": ["low.test"] * 3, "/b": ["top.test"],
+                               "/c": ["x.test", "y.test"], "/ok": ["z.test"] * 5})
+        )  # fmt: skip
+        profile.authority = {"top.test": rank("top.test", 50),
+                             "low.test": rank("low.test", 50_000_000)}  # fmt: skip
+        checks = backlinkkit.check_targets(profile, fetcher=fetcher(), workers=1)
+        assert [
+            (c.url.rsplit("/", 1)[-1], dict(c.referring_domains), c.authority_bucket.value)
+            for c in checks
+        ] == [
+            ("c", {"x.test": 1, "y.test": 1}, "unknown"),
+            ("b", {"top.test": 1}, "top-10k"),
+            ("a", {"low.test": 3}, "beyond-10m"),
+            ("ok", {"z.test": 5}, "unknown"),
+        ]
+        assert checks[1].to_record()["authority_bucket"] == "top-10k"
+        assert sorted(server.count(p) for p in ("/a", "/b", "/c", "/ok")) == [1, 1, 1, 1]
+
     def test_mapping_input_and_progress(self, server):
         """Targets may come as {url: {domain: links}}; progress counts every URL."""
         server.routes["*", "/a"] = status(410)
@@ -339,7 +369,7 @@ class TestCheckTargets:
 
     def test_bad_workers(self, server):
         """Zero workers is refused before anything is fetched."""
-        with pytest.raises(ValueError, match="workers"):
+        with pytest.raises(backlinkkit.SettingsError, match="workers"):
             backlinkkit.check_targets({server.url("/x"): {"a.test": 1}}, workers=0)
         assert server.hits == []
 

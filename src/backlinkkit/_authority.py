@@ -40,19 +40,21 @@ __all__ = [
     "ImportedAuthority",
     "WebGraphRank",
     "WebGraphRanks",
+    "imported_authority",
     "read_web_graph_ranks",
 ]
 
 
 class AuthorityBucket(enum.Enum):
-    """How high a site ranks among all sites, in five bands (best first).
+    """How high a site ranks among all sites, in five bands (best first), or `UNKNOWN`.
 
     For Common Crawl ranks the band is the harmonic centrality position: `TOP_10K` is positions
     1-10,000, `TOP_100K` 10,001-100,000, `TOP_1M` up to 1,000,000, `TOP_10M` up to 10,000,000 and
     `BEYOND_10M` the rest (a domain graph release has about 100 million domains, a host graph
     several hundred million hosts). Powers of ten, because authority is spread over orders of
     magnitude and a person reads "top 100k" at a glance. Tool scores map onto the same bands
-    through `AuthorityMetric.bucket`.
+    through `AuthorityMetric.bucket`. `UNKNOWN` comes last: a referring domain the ranks file
+    does not list and the exports give no score for.
 
     >>> AuthorityBucket.of_position(42_000)
     <AuthorityBucket.TOP_100K: 'top-100k'>
@@ -65,6 +67,8 @@ class AuthorityBucket(enum.Enum):
     TOP_1M = "top-1m"
     TOP_10M = "top-10m"
     BEYOND_10M = "beyond-10m"
+    UNKNOWN = "unknown"
+    """No authority known: no rank given for the site, and no score in the exports."""
 
     @classmethod
     def of_position(cls, position: int) -> AuthorityBucket:
@@ -82,12 +86,12 @@ class AuthorityBucket(enum.Enum):
 
     @property
     def order(self) -> int:
-        """0 for the best band, 4 for the last: sort by it to put the best first."""
+        """0 for the best band, 4 for `BEYOND_10M`, 5 for `UNKNOWN`: sort by it, best first."""
         return _ORDER[self]
 
     @property
     def limit(self) -> int | None:
-        """The last position in the band (10,000 for `TOP_10K`), None for `BEYOND_10M`."""
+        """The band's last position (10,000 for `TOP_10K`); None for `BEYOND_10M` and `UNKNOWN`."""
         return dict(_POSITION_LIMITS).get(self)
 
 
@@ -251,6 +255,57 @@ class ImportedAuthority:
             "bucket": self.bucket.value,
         }
 
+    @property
+    def evidence(self) -> str:
+        """The score in words, for a reason or a report: `"domain_rating 12"`."""
+        return f"{self.metric.value} {self.score:g}"
+
+    # Versioned plain data: the pickle names only `backlinkkit.ImportedAuthority`.
+    def __getstate__(self) -> dict[str, object]:
+        return {"version": _VALUE_STATE_VERSION, "metric": self.metric.value, "score": self.score}
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        _check_state("ImportedAuthority", state)
+        object.__setattr__(self, "metric", AuthorityMetric(state["metric"]))
+        object.__setattr__(self, "score", state["score"])
+
+
+_VALUE_STATE_VERSION = 1
+
+
+def _check_state(name: str, state: Mapping[str, object]) -> None:
+    version = state.get("version")
+    if version != _VALUE_STATE_VERSION:
+        raise TypeError(f"cannot load {name} pickled with state version {version!r}")
+
+
+def imported_authority(
+    domain_rating: float | None,
+    domain_authority: float | None,
+    page_ascore: float | None,
+    trust_flow: float | None,
+    citation_flow: float | None,
+) -> ImportedAuthority | None:
+    """The score to judge a referring domain by, of those its exports carry: the first known.
+
+    In `AuthorityMetric` order (DR, DA, AS, TF, CF): site-level scores before page-level ones.
+    A score outside 0-100 (a column read wrongly) is passed over, not raised: the profile of a
+    whole export should not fail for one bad cell.
+
+    >>> imported_authority(None, 40.0, None, 9.0, None).evidence
+    'domain_authority 40'
+    >>> imported_authority(150.0, None, None, None, None) is None
+    True
+    """
+    for metric, score in zip(
+        AuthorityMetric,
+        (domain_rating, domain_authority, page_ascore, trust_flow, citation_flow),
+        strict=True,
+    ):
+        if score is not None and 0.0 <= score <= 100.0:
+            return ImportedAuthority(metric, score)
+    return None
+
 
 class GraphLevel(enum.Enum):
     """Which graph of a Common Crawl web graph release a ranks file belongs to.
@@ -301,6 +356,22 @@ class WebGraphRank:
     def bucket(self) -> AuthorityBucket:
         """The band of `harmonic_position`."""
         return AuthorityBucket.of_position(self.harmonic_position)
+
+    @property
+    def evidence(self) -> str:
+        """The rank in words: `"Common Crawl harmonic centrality position 5,120"`."""
+        return f"Common Crawl harmonic centrality position {self.harmonic_position:,}"
+
+    # Versioned plain data: the pickle names only `backlinkkit.WebGraphRank`.
+    def __getstate__(self) -> dict[str, object]:
+        state: dict[str, object] = {name: getattr(self, name) for name in _RANK_FIELDS}
+        state["version"] = _VALUE_STATE_VERSION
+        return state
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        _check_state("WebGraphRank", state)
+        for name in _RANK_FIELDS:
+            object.__setattr__(self, name, state[name])
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready record: `source` ("common_crawl"), every field, and `bucket`."""

@@ -8,11 +8,12 @@ that orders the review and a severity. The rules read the per-referring-domain a
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from ._anchors import AnchorCategory, AnchorClassifier
+from ._authority import AuthorityBucket, ImportedAuthority, WebGraphRank
 from ._backlink import Backlink
 from ._disavow import DisavowEntry
 from ._flags import Severity
@@ -56,6 +57,26 @@ _WEIGHTS = {
 }
 # A score at least this high is CRITICAL (e.g. spam-marked and exact-match anchors).
 _CRITICAL_SCORE = 4
+# Authority as evidence on an exact-match anchor: from a site beyond the top 10 million (no
+# standing of its own: the pattern of a made link) it weighs one more; from one of the best
+# known sites (a Common Crawl harmonic centrality position up to 1,000, or a tool score in the
+# top-10k band, the finest the scores' convention goes) one less, since such sites rarely sell
+# keyword links and often use the words editorially.
+_WELL_KNOWN_POSITION = 1_000
+_AUTHORITY_WEIGHT = 1
+
+
+def _standing(authority: WebGraphRank | ImportedAuthority | None) -> int:
+    """+1 for a site beyond the top 10 million, -1 for a well-known one, else 0."""
+    if authority is None:
+        return 0
+    if authority.bucket is AuthorityBucket.BEYOND_10M:
+        return _AUTHORITY_WEIGHT
+    if isinstance(authority, WebGraphRank):
+        well_known = authority.harmonic_position <= _WELL_KNOWN_POSITION
+    else:
+        well_known = authority.bucket is AuthorityBucket.TOP_10K
+    return -_AUTHORITY_WEIGHT if well_known else 0
 
 
 @attrs.frozen(kw_only=True)
@@ -146,9 +167,14 @@ def _related(domain: str, host: str) -> bool:
 
 
 def _reasons(
-    row: ReferringDomain, clustered: dict[str, int], has_keywords: bool, t: Thresholds
+    row: ReferringDomain,
+    clustered: dict[str, int],
+    has_keywords: bool,
+    t: Thresholds,
+    authority: WebGraphRank | ImportedAuthority | None,
 ) -> list[CandidateReason]:
     found: list[tuple[CandidateSignal, str]] = []
+    adjust: dict[CandidateSignal, int] = {}
     if row.spam_links:
         found.append(
             (CandidateSignal.SPAM_MARKED,
@@ -166,10 +192,14 @@ def _reasons(
     exact = row.anchor_categories[AnchorCategory.EXACT_MATCH]
     # Nofollow-only links pass nothing: disavowing them changes nothing.
     if has_keywords and exact and row.nofollow_links < row.links:
-        found.append(
-            (CandidateSignal.EXACT_MATCH_ANCHOR,
-             f"{exact} of {row.links} links use an exact-match keyword anchor")
-        )  # fmt: skip
+        detail = f"{exact} of {row.links} links use an exact-match keyword anchor"
+        standing = _standing(authority)
+        if authority is not None and standing > 0:
+            detail += f", from a site beyond the top 10 million ({authority.evidence})"
+        elif authority is not None and standing < 0:
+            detail += f", from a well-known site ({authority.evidence}): weighs less"
+        adjust[CandidateSignal.EXACT_MATCH_ANCHOR] = standing
+        found.append((CandidateSignal.EXACT_MATCH_ANCHOR, detail))
     if row.is_sitewide(t):
         marked = f", {row.sitewide_marked} marked sitewide" if row.sitewide_marked else ""
         found.append((CandidateSignal.SITEWIDE, f"sitewide: {row.links} links{marked}"))
@@ -186,7 +216,9 @@ def _reasons(
              "; ".join(f"{s} hosts {clustered[s]} referring domains" for s in clusters))
         )  # fmt: skip
     reasons = [
-        CandidateReason(signal=signal, weight=_WEIGHTS[signal], detail=detail)
+        CandidateReason(
+            signal=signal, weight=_WEIGHTS[signal] + adjust.get(signal, 0), detail=detail
+        )
         for signal, detail in found
     ]
     reasons.sort(key=lambda r: -r.weight)  # stable: rule order among equals
@@ -204,6 +236,7 @@ def disavow_candidates(
     allow: Iterable[str] = (),
     own_domains: Iterable[str] = (),
     thresholds: Thresholds | None = None,
+    authority: Mapping[str, WebGraphRank | ImportedAuthority] | None = None,
 ) -> tuple[DisavowCandidate, ...]:
     """Referring domains worth reviewing for a disavow file, each with its reasons.
 
@@ -212,8 +245,15 @@ def disavow_candidates(
     not all nofollow (2), a linking page with at least `link_farm_external_links` external
     links (2), Semrush toxic markers (1), sitewide linking (1), a /24 subnet shared with at
     least `subnet_min_domains` referring domains (1). A domain is proposed when its
-    score reaches `Thresholds.candidate_min_score` (2). Whether a site is topically related is
-    not something the numbers know: that, and the decision, are the reviewer's.
+    score reaches `Thresholds.candidate_min_score` (2).
+
+    Authority is evidence on exact-match anchors: from a site beyond the top 10 million
+    (`AuthorityBucket.BEYOND_10M`) they weigh 3, from a well-known site (Common Crawl harmonic
+    centrality position up to 1,000, or a tool score in the top-10k band) 1; the reason says
+    which rank or score it went by. The authority is `ReferringDomain.authority` (the
+    profile's `authority`, else the exports' scores), or the `authority` given here. Whether
+    a site is topically related is not something the numbers know: that, and the decision,
+    are the reviewer's.
 
     Args:
         profile_or_backlinks: a `LinkProfile`, or backlinks to profile (then `domain` is needed).
@@ -228,6 +268,8 @@ def disavow_candidates(
             `domain:` lines.
         own_domains: more domains of the site owner's (the target's own site is always out).
         thresholds: the settings; `Thresholds()` if None.
+        authority: ranks by registrable domain (`read_web_graph_ranks`) to judge by instead
+            of the profile's; a domain not listed keeps its own.
 
     Returns:
         The candidates, highest score first (then most links, then name).
@@ -244,6 +286,16 @@ def disavow_candidates(
     ['spam.test']
     >>> disavow_candidates(links, domain="example.com", allow=["spam.test"])
     ()
+
+    An exact-match anchor from a site with a low score weighs more, and the reason says why:
+
+    >>> from backlinkkit import AuthorityMetric, ImportedAuthority
+    >>> money = [Backlink("https://pbn.test/1", anchor="cheap shoes", nofollow=False,
+    ...                   sponsored=False, ugc=False)]
+    >>> (c,) = disavow_candidates(money, domain="example.com", keywords=["cheap shoes"],
+    ...     authority={"pbn.test": ImportedAuthority(AuthorityMetric.DOMAIN_RATING, 3)})
+    >>> c.score, c.reasons[0].detail.split(", ", 1)[1]
+    (3, 'from a site beyond the top 10 million (domain_rating 3)')
     """
     t = thresholds or Thresholds()
     if isinstance(profile_or_backlinks, LinkProfile):
@@ -269,7 +321,8 @@ def disavow_candidates(
     for row in rows:
         if any(_related(row.domain, host) for host in excluded):
             continue
-        reasons = _reasons(row, clustered, has_keywords, t)
+        rank = None if authority is None else authority.get(row.domain)
+        reasons = _reasons(row, clustered, has_keywords, t, rank or row.authority)
         score = sum(r.weight for r in reasons)
         if score < t.candidate_min_score:
             continue

@@ -508,4 +508,5 @@ def _print_table(page: PageLinks, out: TextIO) -> None:
 
 # Subcommands defined in their own modules register themselves when imported.
 from ._archives import _command as _warc_command  # noqa: E402, F401
+from ._compare_command import _gap as _gap_command  # noqa: E402, F401
 from .audit import _command as _audit_command  # noqa: E402, F401

@@ -19,6 +19,7 @@ import attrs
 
 from ._aggregate import METRIC_FIELDS, Aggregate, DomainStats
 from ._anchors import AnchorCategory
+from ._authority import AuthorityBucket, ImportedAuthority, WebGraphRank, imported_authority
 from ._referring_domain import ReferringDomain
 from ._summary import AnchorDiversity, ProfileSummary
 from ._urls import is_ip_address, is_site_root
@@ -196,6 +197,7 @@ class _Totals:
         self.lost_domains: dict[int, int] = {}
         self.known_anchor = self.money = self.branded = 0
         self.follow_known = self.nofollow_domains = self.ip_domains = 0
+        self.buckets = dict.fromkeys(AuthorityBucket, 0)
 
 
 def _domain(
@@ -204,6 +206,8 @@ def _domain(
     infos: list[_FacetInfo],
     category_of: Callable[[str], int],
     t: _Totals,
+    *,
+    given: WebGraphRank | ImportedAuthority | None = None,
 ) -> ReferringDomain:
     """One referring domain's record; adds what it contributes to the totals."""
     followed = not_followed = unknown = spam = sitewide = unknown_anchor = 0
@@ -299,6 +303,12 @@ def _domain(
         t.lost_domains[month] = t.lost_domains.get(month, 0) + 1
     (domain_rating, url_rating, page_ascore, trust_flow, citation_flow, domain_authority,
      page_authority, external_links, linked_domains) = stats.metrics or _NO_METRICS  # fmt: skip
+    authority = given
+    if authority is None and stats.metrics is not None:
+        authority = imported_authority(
+            domain_rating, domain_authority, page_ascore, trust_flow, citation_flow
+        )
+    t.buckets[AuthorityBucket.UNKNOWN if authority is None else authority.bucket] += 1
     return ReferringDomain(
         domain=site,
         links=stats.links,
@@ -331,6 +341,7 @@ def _domain(
         page_authority=page_authority,
         external_links=None if external_links is None else int(external_links),
         linked_domains=None if linked_domains is None else int(linked_domains),
+        authority=authority,
     )
 
 
@@ -353,16 +364,33 @@ def _months(
     )
 
 
-def measure(agg: Aggregate, category_of: Callable[[str], int]) -> Measures:
+def _no_rank(_site: str) -> None:
+    return None
+
+
+def measure(
+    agg: Aggregate,
+    category_of: Callable[[str], int],
+    authority: Mapping[str, WebGraphRank | ImportedAuthority] | None = None,
+) -> Measures:
     """Measure `agg`; `category_of` gives an anchor's index in `AnchorCategory` order.
+
+    `authority` (`LinkProfile.authority`) gives referring domains their rank; without it each
+    one's authority is the first score its exports carry (nothing is looked up).
 
     Returns:
         The summary and every table's rows, sorted as the tables list them.
     """
     infos = _facet_infos(agg)
     t = _Totals()
+    ranks: Callable[[str], WebGraphRank | ImportedAuthority | None] = (
+        _no_rank if authority is None else authority.get
+    )
     domains = sorted(
-        (_domain(site, stats, infos, category_of, t) for site, stats in agg.domains.items()),
+        (
+            _domain(site, stats, infos, category_of, t, given=ranks(site))
+            for site, stats in agg.domains.items()
+        ),
         key=lambda r: (-r.links, r.domain),
     )
     anchors = sorted(
@@ -395,6 +423,7 @@ def measure(agg: Aggregate, category_of: Callable[[str], int]) -> Measures:
         diversity_by_domain=AnchorDiversity.of(t.anchor_domains.values()),
         own_links=agg.own_links,
         unparsed_links=agg.unparsed_links,
+        authority_buckets=t.buckets,
     )
     return Measures(
         summary=summary,

@@ -8,12 +8,14 @@ each anchor's category (once per distinct anchor).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import types
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _report as report
 from ._aggregate import Aggregate
 from ._anchors import AnchorCategory, AnchorClassifier
+from ._authority import ImportedAuthority, WebGraphRank
 from ._backlink import Backlink
 from ._errors import ProfileMergeError, SettingsError
 from ._flags import Flag, evaluate_flags, profile_facts
@@ -48,6 +50,7 @@ class LinkProfile:
         generic_phrases: the classifier's generic phrases, to replace its own table.
         classifier: an `AnchorClassifier` of the target's site to use instead (then brands,
             keywords and generic phrases are its own and may not be given too).
+        authority: referring domains' ranks (see the `authority` property).
 
     Raises:
         InvalidURLError: `domain` is not a host name or URL.
@@ -66,8 +69,8 @@ class LinkProfile:
     (3, 2, 3)
     """
 
-    __slots__ = ("_aggregate", "_brands", "_categories", "_classifier", "_domain", "_keywords",
-                 "_measures")  # fmt: skip
+    __slots__ = ("_aggregate", "_authority", "_brands", "_categories", "_classifier", "_domain",
+                 "_keywords", "_measures")  # fmt: skip
 
     def __init__(
         self,
@@ -77,6 +80,7 @@ class LinkProfile:
         keywords: str | Iterable[str] = (),
         generic_phrases: Iterable[str] | None = None,
         classifier: AnchorClassifier | None = None,
+        authority: Mapping[str, WebGraphRank | ImportedAuthority] | None = None,
     ) -> None:
         host = hostname(domain.strip()) if "://" in domain else None
         self._domain = host or normalize_host(domain)
@@ -106,6 +110,9 @@ class LinkProfile:
         self._aggregate = Aggregate(site)
         self._categories: dict[str, int] = {}  # anchor key -> index in AnchorCategory
         self._measures: Measures | None = None
+        self._authority: Mapping[str, WebGraphRank | ImportedAuthority] | None = None
+        if authority is not None:
+            self.authority = authority
 
     # -- settings -------------------------------------------------------------------------
 
@@ -128,6 +135,47 @@ class LinkProfile:
     def classifier(self) -> AnchorClassifier:
         """The anchor classifier the profile uses."""
         return self._classifier
+
+    @property
+    def authority(self) -> Mapping[str, WebGraphRank | ImportedAuthority] | None:
+        """Ranks of referring domains, by registrable domain; None (the default) for none.
+
+        Typically `read_web_graph_ranks` over a Common Crawl domain graph, read for the names
+        of `referring_domains()`; tool scores (`ImportedAuthority`) work too. A referring
+        domain listed takes its rank as `ReferringDomain.authority`; one not listed keeps the
+        first score its exports carry. Setting it (a copy is kept) re-measures the profile on
+        the next read; adding links costs nothing more either way. It goes with `copy`, a
+        merge (the left profile's) and pickles, and is not part of `==` (the links are).
+
+        Raises:
+            SettingsError: it is set to something else than a mapping of such ranks.
+
+        >>> from backlinkkit import AuthorityMetric, Backlink, ImportedAuthority
+        >>> p = LinkProfile("example.com")
+        >>> p.update([Backlink("https://blog.test/a"), Backlink("https://shop.test/b")])
+        >>> p.authority = {"blog.test": ImportedAuthority(AuthorityMetric.DOMAIN_RATING, 75)}
+        >>> {b.value: n for b, n in p.summary().authority_buckets.items() if n}
+        {'top-100k': 1, 'unknown': 1}
+        """
+        return self._authority
+
+    @authority.setter
+    def authority(self, ranks: Mapping[str, WebGraphRank | ImportedAuthority] | None) -> None:
+        if ranks is not None:
+            if not isinstance(ranks, Mapping):
+                raise SettingsError(
+                    f"authority must be a mapping of domain to rank, not {type(ranks).__name__}"
+                )
+            ranks = dict(ranks)
+            for name, rank in ranks.items():
+                if not isinstance(rank, WebGraphRank | ImportedAuthority):
+                    raise SettingsError(
+                        f"the authority of {name!r} is not a WebGraphRank or ImportedAuthority: "
+                        f"{type(rank).__name__}"
+                    )
+            ranks = types.MappingProxyType(ranks)
+        self._authority = ranks
+        self._measures = None
 
     # -- feeding ----------------------------------------------------------------------------
 
@@ -169,6 +217,7 @@ class LinkProfile:
         new._aggregate = self._aggregate.copy()
         new._categories = self._categories
         new._measures = None
+        new._authority = self._authority
         return new
 
     def merge(self, *others: LinkProfile) -> LinkProfile:
@@ -228,6 +277,8 @@ class LinkProfile:
             "keywords": list(self._keywords),
             "classifier": self._classifier,
             "aggregate": self._aggregate.state(),
+            # Absent from older states: they load with no authority.
+            "authority": None if self._authority is None else dict(self._authority),
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -239,6 +290,8 @@ class LinkProfile:
         self._aggregate = Aggregate.from_state(state["aggregate"])
         self._categories = {}
         self._measures = None
+        authority = state.get("authority")
+        self._authority = None if authority is None else types.MappingProxyType(authority)
 
     def __eq__(self, other: object) -> bool:
         # Equal settings and equal counts: the same links were seen, in whatever order.
@@ -266,7 +319,7 @@ class LinkProfile:
 
     def _measure(self) -> Measures:
         if self._measures is None:
-            self._measures = measure(self._aggregate, self._category_index)
+            self._measures = measure(self._aggregate, self._category_index, self._authority)
         return self._measures
 
     def summary(self) -> ProfileSummary:
@@ -334,6 +387,16 @@ class LinkProfile:
         Keys: `target_url` (None: unknown), `links`, `referring_domains`, `homepage`.
         """
         return report.target_table(self._measure())
+
+    def _target_links(self) -> dict[str, dict[str, int]]:
+        """Per known target URL (as given), its links per referring domain: `check_targets`."""
+        by_target: dict[str, dict[str, int]] = {}
+        for site, stats in self._aggregate.domains.items():
+            for target, n in stats.targets.items():
+                if target is not None:
+                    into = by_target.setdefault(target, {})
+                    into[site] = into.get(site, 0) + n
+        return by_target
 
     def tld_table(self) -> list[dict[str, object]]:
         """One record per top-level domain: `tld`, `referring_domains`, `links`."""

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import attrs
 
 from ._anchors import AnchorCategory
+from ._authority import AuthorityBucket, ImportedAuthority, WebGraphRank
 from ._thresholds import Thresholds
 
 __all__ = ["ReferringDomain"]
@@ -60,6 +61,9 @@ class ReferringDomain:
         external_links: the most external links any of its linking pages has, or None: a page
             with thousands is a link farm's.
         linked_domains: the most sites any of its linking pages links to, or None.
+        authority: what it weighs: its rank from `LinkProfile.authority` (Common Crawl's, or a
+            tool score given there), else the first score its exports carry (DR, DA, AS, TF,
+            CF, in that order), else None.
     """
 
     domain: str
@@ -95,6 +99,7 @@ class ReferringDomain:
     page_authority: float | None = None
     external_links: int | None = None
     linked_domains: int | None = None
+    authority: WebGraphRank | ImportedAuthority | None = None
 
     def __getstate__(self) -> dict[str, object]:
         # Versioned plain data (categories by value): the pickle names only backlinkkit.
@@ -115,6 +120,11 @@ class ReferringDomain:
             if field.name == "anchor_categories":
                 value = _frozen_counts({AnchorCategory(c): n for c, n in counts.items()})
             object.__setattr__(self, field.name, value)
+
+    @property
+    def authority_bucket(self) -> AuthorityBucket:
+        """The band of `authority`; `AuthorityBucket.UNKNOWN` when there is none."""
+        return AuthorityBucket.UNKNOWN if self.authority is None else self.authority.bucket
 
     @property
     def categories(self) -> frozenset[AnchorCategory]:
@@ -160,6 +170,8 @@ class ReferringDomain:
             "page_authority": self.page_authority,
             "external_links": self.external_links,
             "linked_domains": self.linked_domains,
+            "authority": None if self.authority is None else self.authority.to_dict(),
+            "authority_bucket": self.authority_bucket.value,
         }
 
 

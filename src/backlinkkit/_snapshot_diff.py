@@ -14,6 +14,7 @@ import attrs
 from ._anchors import AnchorCategory
 from ._errors import ComparisonError
 from ._flags import Flag, FlagName, Severity
+from ._gap import collector_paused
 from ._profile import LinkProfile
 from ._summary import ProfileSummary
 from ._thresholds import Thresholds
@@ -267,6 +268,11 @@ def diff_profiles(
     [('b.test', 2, 1)]
     """
     _check_comparable(old, new)
+    with collector_paused():
+        return _diff(old, new, thresholds or Thresholds())
+
+
+def _diff(old: LinkProfile, new: LinkProfile, t: Thresholds) -> ProfileDiff:
     before = {row.domain: row.links for row in old.referring_domains()}
     after = {row.domain: row.links for row in new.referring_domains()}
     gained = [DomainChange(domain=d, links_before=0, links_after=n) for d, n in after.items()
@@ -281,7 +287,6 @@ def diff_profiles(
     gained.sort(key=lambda r: (-r.links_after, r.domain))
     lost.sort(key=lambda r: (-r.links_before, r.domain))
     kept.sort(key=lambda r: (-abs(r.change), -r.links_after, r.domain))
-    t = thresholds or Thresholds()
     raised, cleared, changed, unchanged = _compare_flags(old.flags(t), new.flags(t))
     return ProfileDiff(
         target=new.domain,

@@ -13,8 +13,13 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ._anchors import AnchorCategory
+from ._authority import AuthorityBucket
 
 __all__ = ["AnchorDiversity", "ProfileSummary"]
+
+
+def _bucket_mapping(value: Mapping[AuthorityBucket, int]) -> Mapping[AuthorityBucket, int]:
+    return types.MappingProxyType({bucket: value.get(bucket, 0) for bucket in AuthorityBucket})
 
 
 def _category_mapping(value: Mapping[AnchorCategory, int]) -> Mapping[AnchorCategory, int]:
@@ -115,6 +120,8 @@ class ProfileSummary:
         diversity_by_domain: anchor diversity, each (referring domain, anchor) pair weighing one.
         own_links: links given whose source is the target's own site (not backlinks; skipped).
         unparsed_links: links given whose source URL has no host (skipped).
+        authority_buckets: referring domains per authority band (`ReferringDomain.authority`),
+            every band present, `UNKNOWN` last.
     """
 
     backlinks: int
@@ -142,11 +149,14 @@ class ProfileSummary:
     diversity_by_domain: AnchorDiversity
     own_links: int = 0
     unparsed_links: int = 0
+    authority_buckets: Mapping[AuthorityBucket, int] = attrs.field(
+        factory=dict, converter=_bucket_mapping, hash=False
+    )
 
     def __reduce__(self) -> tuple[object, ...]:
         # MappingProxyType does not pickle: rebuild from plain dicts.
         fields = attrs.asdict(self, recurse=False)
-        for name in ("anchor_categories", "anchor_categories_by_link"):
+        for name in ("anchor_categories", "anchor_categories_by_link", "authority_buckets"):
             fields[name] = dict(fields[name])
         return (_rebuild_summary, (fields,))
 

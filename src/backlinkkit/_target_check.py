@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 import ada_url
 import attrs
 
+from ._authority import AuthorityBucket
 from ._backlink import Backlink
-from ._errors import InvalidURLError
+from ._errors import InvalidURLError, SettingsError
 from ._fetch_result import FetchErrorKind, FetchResult, RedirectHop
+from ._profile import LinkProfile
 from ._urls import join_url, registrable_domain
 
 if TYPE_CHECKING:
@@ -86,6 +88,8 @@ class TargetCheck:
         message: the fetcher's account of a failure ("" when none).
         referring_domains: links pointing at it, per referring domain.
         links: those links in all.
+        authority_bucket: the best authority band among those referring domains (known when
+            `check_targets` was given a `LinkProfile`: `ReferringDomain.authority_bucket`).
 
     >>> check = TargetCheck(url="https://example.com/old", status=TargetStatus.NOT_FOUND,
     ...                     http_status=404, referring_domains={"blog.test": 3, "news.test": 1})
@@ -104,6 +108,7 @@ class TargetCheck:
         factory=dict, converter=_frozen_domains, hash=False
     )
     links: int = attrs.field()
+    authority_bucket: AuthorityBucket = AuthorityBucket.UNKNOWN
 
     @final_url.default
     def _final_url_default(self) -> str:
@@ -136,6 +141,7 @@ class TargetCheck:
             "message": self.message,
             "referring_domain_count": self.referring_domain_count,
             "links": self.links,
+            "authority_bucket": self.authority_bucket.value,
             "referring_domains": dict(_by_links(self.referring_domains)),
         }
 
@@ -151,6 +157,7 @@ class TargetCheck:
             "error": None if self.error is None else self.error.value,
             "referring_domain_count": self.referring_domain_count,
             "links": self.links,
+            "authority_bucket": self.authority_bucket.value,
             "referring_domains": " ".join(d for d, _ in _by_links(self.referring_domains)),
         }
 
@@ -201,8 +208,14 @@ def classify(url: str, result: FetchResult) -> TargetStatus:
     return TargetStatus.HTTP_ERROR
 
 
-def _value_order(check: TargetCheck) -> tuple[bool, int, int, str]:
-    return (not check.broken, -check.referring_domain_count, -check.links, check.url)
+def _value_order(check: TargetCheck) -> tuple[bool, int, int, int, str]:
+    return (
+        not check.broken,
+        -check.referring_domain_count,
+        check.authority_bucket.order,
+        -check.links,
+        check.url,
+    )
 
 
 def _normalized(url: str) -> str:
@@ -232,7 +245,7 @@ def _targets(
 
 
 def check_targets(
-    links: Iterable[Backlink] | Mapping[str, Mapping[str, int]],
+    links: LinkProfile | Iterable[Backlink] | Mapping[str, Mapping[str, int]],
     *,
     fetcher: Fetcher | None = None,
     workers: int = 8,
@@ -247,22 +260,24 @@ def check_targets(
     fetcher with a small `max_bytes` saves bandwidth (an answer over it is judged by its status).
 
     Args:
-        links: `Backlink` records (the target URL and the source's registrable domain of each;
-            records without a target URL are skipped), or a mapping from target URL to
-            `{referring domain: links}`, as a profile's aggregate keeps it.
+        links: a `LinkProfile` (what it already counts per target page: the links of each
+            referring domain, and the domains' authority), `Backlink` records (the target URL
+            and the source's registrable domain of each; records without a target URL are
+            skipped), or a mapping from target URL to `{referring domain: links}`.
         fetcher: the fetcher to use; a new default one (closed afterwards) when None.
         workers: the number of threads.
         progress: called as `progress(done, total)` after each URL, from the calling thread.
 
     Returns:
         One `TargetCheck` per distinct URL: broken ones first, and within each group the most
-        referring domains first, then the most links, then by URL. A link from one more site is
-        worth more than one more link from the same site, so a page that twenty sites link to
-        comes before one that a single site links to from every page.
+        referring domains first, then the best authority band among them, then the most
+        links, then by URL. A link from one more site is worth more than one more link from
+        the same site, so a page that twenty sites link to comes before one that a single site
+        links to from every page.
 
     Raises:
         MissingDependencyError: requests is not installed (the `fetch` extra).
-        ValueError: `workers` is less than 1.
+        SettingsError: `workers` is less than 1 (a `ValueError` too).
 
     >>> check_targets([], workers=1)
     ()
@@ -270,8 +285,13 @@ def check_targets(
     from . import fetch  # noqa: PLC0415 - requests is optional: imported on use
 
     if workers < 1:
-        raise ValueError(f"workers must be at least 1: {workers!r}")
-    targets = _targets(links)
+        raise SettingsError(f"workers must be at least 1: {workers!r}")
+    bands: dict[str, AuthorityBucket] = {}
+    if isinstance(links, LinkProfile):
+        bands = {row.domain: row.authority_bucket for row in links.referring_domains()}
+        targets = _targets(links._target_links())  # noqa: SLF001 - the profile's own counts
+    else:
+        targets = _targets(links)
     own = fetcher if fetcher is not None else fetch.Fetcher()
     try:
         results = _fetch_all(own, list(targets), workers, progress)
@@ -288,10 +308,21 @@ def check_targets(
             error=result.error,
             message=result.message,
             referring_domains=targets[url],
+            authority_bucket=_best_band(targets[url], bands),
         )
         for url, result in zip(targets, results, strict=True)
     ]
     return tuple(sorted(checks, key=_value_order))
+
+
+def _best_band(domains: Mapping[str, int], bands: Mapping[str, AuthorityBucket]) -> AuthorityBucket:
+    if not bands:
+        return AuthorityBucket.UNKNOWN
+    return min(
+        (bands.get(d, AuthorityBucket.UNKNOWN) for d in domains),
+        key=lambda band: band.order,
+        default=AuthorityBucket.UNKNOWN,
+    )
 
 
 def _host(url: str) -> str:
