@@ -14,7 +14,6 @@ import attrs
 from ._anchors import AnchorCategory
 from ._errors import ComparisonError
 from ._flags import Flag, FlagName, Severity
-from ._gap import collector_paused
 from ._profile import LinkProfile
 from ._summary import ProfileSummary
 from ._thresholds import Thresholds
@@ -268,8 +267,7 @@ def diff_profiles(
     [('b.test', 2, 1)]
     """
     _check_comparable(old, new)
-    with collector_paused():
-        return _diff(old, new, thresholds or Thresholds())
+    return _diff(old, new, thresholds or Thresholds())
 
 
 def _diff(old: LinkProfile, new: LinkProfile, t: Thresholds) -> ProfileDiff:
