@@ -10,6 +10,7 @@ import attrs
 
 from ._anchors import AnchorCategory
 from ._authority import AuthorityBucket, ImportedAuthority, WebGraphRank
+from ._errors import PickleStateError
 from ._thresholds import Thresholds
 
 __all__ = ["ReferringDomain"]
@@ -110,11 +111,12 @@ class ReferringDomain:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         if state.get("version") != _STATE_VERSION:
-            raise TypeError(
+            raise PickleStateError(
                 f"cannot load a ReferringDomain of state version {state.get('version')!r}"
             )
-        counts = state["anchor_categories"]
-        assert isinstance(counts, dict)  # noqa: S101 - written by __getstate__
+        counts = state.get("anchor_categories")
+        if not isinstance(counts, dict):
+            raise PickleStateError("not the state of a ReferringDomain: no anchor categories")
         for field in attrs.fields(ReferringDomain):
             value = state.get(field.name, field.default)
             if field.name == "anchor_categories":
