@@ -367,7 +367,7 @@ def measure(agg: Aggregate, category_of: Callable[[str], int]) -> Measures:
     )
     anchors = sorted(
         (
-            AnchorRow(a, CATEGORIES[category_of(a)], t.anchor_links[a], d)
+            AnchorRow(a, CATEGORIES[t.categories[a]], t.anchor_links[a], d)
             for a, d in t.anchor_domains.items()
         ),
         key=lambda row: (-row.domains, -row.links, row.anchor),
