@@ -15,7 +15,10 @@ Then, each in a fresh subprocess (so peak RSS is the job's own), repeated, media
   (hosts and sites mapped per unique host, anchors classified per unique anchor with
   backlinkkit's classifier).
 
-    /work/venv/bin/python benchmarks/profile_scale.py [--rows N] [--repeat K] [--corpus DIR]
+    python benchmarks/profile_scale.py [--rows N] [--repeat K] [--mix repeats|distinct]
+
+`--mix distinct` builds another export of the same size: about 250,000 distinct anchors, more
+distinct pages, and the rows shuffled (no grouping by domain).
 
 `--corpus` is accepted and unused (no HTML here).
 """
@@ -50,7 +53,7 @@ MONTHS = 24
 SPIKE_MONTH = 20  # a burst of new referring domains, for the velocity flag
 
 
-def _anchor_pool(rng: random.Random) -> dict[str, list[str]]:
+def _anchor_pool(rng: random.Random, others: int = 46_000) -> dict[str, list[str]]:
     words = [
         "guide",
         "review",
@@ -81,7 +84,7 @@ def _anchor_pool(rng: random.Random) -> dict[str, list[str]]:
         "blog",
         "data",
     ]
-    other = sorted({" ".join(rng.sample(words, 3)) + f" {i}" for i in range(46_000)})
+    other = sorted({" ".join(rng.sample(words, 3)) + f" {i}" for i in range(others)})
     return {
         "brand": ["Example", "example", "Example Inc", "Example's shop", "EXAMPLE"],
         "url": ["example.com", "https://example.com/", "www.example.com", "example.com/shop"],
@@ -106,10 +109,22 @@ _DOMINANT = (
 )
 
 
-def build_export(path: Path, rows: int, domains: int, seed: int = 7) -> None:
+# The "distinct" mix: a long descriptive anchor tail (about 250,000 distinct anchors), each
+# domain repeating its own anchor less, more distinct pages, and the rows shuffled, so no two
+# neighbouring rows share a domain and every batch meets thousands of domains.
+_DISTINCT_OTHERS = 300_000
+_OWN_SHARE = {"repeats": 0.7, "distinct": 0.3}
+_PAGE_SHARE = {"repeats": 0.7, "distinct": 0.95}
+
+
+def build_export(
+    path: Path, rows: int, domains: int, seed: int = 7, *, mix: str = "repeats"
+) -> None:
     """Write the synthetic export (generic layout, the documented header) to `path`."""
     rng = random.Random(seed)
-    pool = _anchor_pool(rng)
+    pool = _anchor_pool(rng, _DISTINCT_OTHERS if mix == "distinct" else 46_000)
+    own_share, page_share = _OWN_SHARE[mix], _PAGE_SHARE[mix]
+    shuffled: list[tuple[str, ...]] = []
     kinds = [k for k, _ in _DOMINANT]
     weights = [w for _, w in _DOMINANT]
     tlds = ["com", "org", "net", "de", "co.uk", "info", "xyz", "fr", "io", "blogspot.com"]
@@ -141,11 +156,11 @@ def build_export(path: Path, rows: int, domains: int, seed: int = 7) -> None:
             # New referring domains spread over the months, and one month with a burst.
             month = SPIKE_MONTH if d % 8 == 0 else rng.randrange(MONTHS)
             first = START + dt.timedelta(days=30 * month + rng.randrange(28))
-            pages = max(1, int(n * 0.7))
+            pages = max(1, int(n * page_share))
             spam = d % 97 == 0
             for _ in range(n):
                 r = rng.random()
-                if r < 0.7:
+                if r < own_share:
                     anchor: str | None = own_anchor
                 elif r < 0.88:
                     anchor = rng.choice(pool["other"])
@@ -157,26 +172,28 @@ def build_export(path: Path, rows: int, domains: int, seed: int = 7) -> None:
                 seen = first + dt.timedelta(days=rng.randrange(max(1, (end - first).days)))
                 lost = seen + dt.timedelta(days=rng.randrange(30, 90)) if r > 0.92 else None
                 page = rng.randrange(pages)
-                writer.writerow(
-                    (
-                        f"https://{hosts[page % len(hosts)]}/post/{page}",
-                        "https://example.com/"
-                        if page % 3
-                        else f"https://example.com/p/{page % 200}",
-                        "" if anchor is None else anchor or "\\",
-                        "true" if nofollow else "false",
-                        "true" if follow > 0.97 else "false",
-                        "true" if 0.94 < follow <= 0.97 else "false",
-                        "image" if page % 10 == 0 else "text",
-                        seen.isoformat(),
-                        (lost or end).isoformat(),
-                        lost.isoformat() if lost else "",
-                        ip or "",
-                        "",
-                        '{"Is spam": "TRUE"}' if spam else "",
-                    )
+                row = (
+                    f"https://{hosts[page % len(hosts)]}/post/{page}",
+                    "https://example.com/" if page % 3 else f"https://example.com/p/{page % 200}",
+                    "" if anchor is None else anchor or "\\",
+                    "true" if nofollow else "false",
+                    "true" if follow > 0.97 else "false",
+                    "true" if 0.94 < follow <= 0.97 else "false",
+                    "image" if page % 10 == 0 else "text",
+                    seen.isoformat(),
+                    (lost or end).isoformat(),
+                    lost.isoformat() if lost else "",
+                    ip or "",
+                    "",
+                    '{"Is spam": "TRUE"}' if spam else "",
                 )
+                if mix == "distinct":
+                    shuffled.append(row)
+                else:
+                    writer.writerow(row)
                 written += 1
+        rng.shuffle(shuffled)
+        writer.writerows(shuffled)
     assert written == rows, (written, rows)
 
 
@@ -369,6 +386,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--domains", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--mix",
+        choices=sorted(_OWN_SHARE),
+        default="repeats",
+        help="repeats: rows grouped by domain, ~45k anchors; distinct: shuffled, ~250k anchors",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -390,10 +413,11 @@ def main() -> None:
 
     cache = Path(tempfile.gettempdir()) / "backlinkkit-bench"
     cache.mkdir(exist_ok=True)
-    path = cache / f"profile_scale_{args.rows}_{args.domains}.csv"
+    suffix = "" if args.mix == "repeats" else f"_{args.mix}"
+    path = cache / f"profile_scale_{args.rows}_{args.domains}{suffix}.csv"
     if not path.exists():
         t = time.perf_counter()
-        build_export(path, args.rows, args.domains)
+        build_export(path, args.rows, args.domains, mix=args.mix)
         print(
             f"built {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s"
         )

@@ -395,7 +395,7 @@ def measure(
     )
     anchors = sorted(
         (
-            AnchorRow(a, CATEGORIES[category_of(a)], t.anchor_links[a], d)
+            AnchorRow(a, CATEGORIES[t.categories[a]], t.anchor_links[a], d)
             for a, d in t.anchor_domains.items()
         ),
         key=lambda row: (-row.domains, -row.links, row.anchor),

@@ -24,8 +24,8 @@ __all__ = [
 ]
 
 
-def anchor_table(m: Measures) -> list[dict[str, object]]:
-    """One record per distinct anchor, most referring domains first."""
+def anchor_table(m: Measures, *, top: int | None = None) -> list[dict[str, object]]:
+    """One record per distinct anchor, most referring domains first (the first `top` only)."""
     links = sum(row.links for row in m.anchors) or 1
     domains = m.anchor_domains or 1
     return [
@@ -37,7 +37,8 @@ def anchor_table(m: Measures) -> list[dict[str, object]]:
             "link_share": row.links / links,
             "domain_share": row.domains / domains,
         }
-        for row in m.anchors
+        # Only the rows asked for: a to_dict of 260,000 anchors makes 20 records, not all.
+        for row in (m.anchors if top is None else m.anchors[:top])
     ]
 
 
@@ -110,7 +111,7 @@ def profile_dict(
         "target": target,
         "summary": m.summary.to_dict(),
         "anchor_categories": category_table(m),
-        "top_anchors": anchor_table(m)[:top],
+        "top_anchors": anchor_table(m, top=top),
         "top_domains": [row.to_dict() for row in m.domains[:top]],
         "tlds": tld_table(m)[:top],
         "subnets": subnet_table(m)[:top],
