@@ -22,6 +22,7 @@ from .. import (
     SuffixList,
     extract_links,
 )
+from .._headers import header_value
 from ._prefilter import Prefilter
 from ._records import SkippedRecord, SkipReason, WarcPage, WatLink, WatPage
 from ._rows import BacklinkRow
@@ -126,9 +127,7 @@ def _absolute(url: str) -> str:
 
 def _may_link(check: Prefilter, page: WarcPage | WatPage) -> bool:
     if isinstance(page, WarcPage):
-        content_type = next(
-            (value for name, value in page.headers.items() if name.lower() == "content-type"), None
-        )
+        content_type = header_value(page.headers, "content-type")
         return check.may_link(page.body, content_type=content_type)
     # A WAT's links are what the page's bytes were for: search the hrefs and the base.
     hrefs = [page.base or "", *(link.href for link in page.links)]
@@ -233,11 +232,11 @@ class _PageFacts:
 
 def _page_nofollow(page: WatPage) -> bool:
     """Whether the page's robots metas or `X-Robots-Tag` say nofollow (read by extract_links)."""
-    x_robots = [value for name, value in page.headers.items() if name.lower() == "x-robots-tag"]
-    if not page.robots and not x_robots:
+    x_robots = header_value(page.headers, "x-robots-tag")
+    if not page.robots and x_robots is None:
         return False
     metas = "".join(f'<meta name="robots" content="{html.escape(c)}">' for c in page.robots)
-    headers = {"X-Robots-Tag": ", ".join(x_robots)} if x_robots else None
+    headers = None if x_robots is None else {"X-Robots-Tag": x_robots}
     try:
         return extract_links(metas, page.url, headers=headers).robots.nofollow
     except (ExtractionError, InvalidURLError):

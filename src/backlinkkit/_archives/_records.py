@@ -27,6 +27,7 @@ from typing import IO, Any
 import attrs
 
 from .._errors import MissingDependencyError
+from .._headers import header_value
 
 __all__ = [
     "SkipReason",
@@ -450,13 +451,6 @@ def _http(data: bytes) -> tuple[int, dict[str, str], bytes] | None:
     return int(parts[1]), headers, data[end + separator :]
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
-
-
 def _dechunk(body: bytes) -> bytes | None:
     out = bytearray()
     position = 0
@@ -478,12 +472,12 @@ def _dechunk(body: bytes) -> bytes | None:
 
 def _decoded_body(headers: Mapping[str, str], body: bytes) -> bytes | str:
     """The body with transfer and content encodings undone, or why it cannot be."""
-    transfer = (_header(headers, "transfer-encoding") or "").lower()
+    transfer = (header_value(headers, "transfer-encoding") or "").lower()
     if "chunked" in transfer:
         dechunked = _dechunk(body)
         if dechunked is not None:  # a crawler may store chunked headers on a decoded body
             body = dechunked
-    encoding = (_header(headers, "content-encoding") or "").strip().lower()
+    encoding = (header_value(headers, "content-encoding") or "").strip().lower()
     if encoding in {"", "identity"}:
         return body
     if encoding not in {"gzip", "x-gzip", "deflate"}:
@@ -500,7 +494,7 @@ def _decoded_body(headers: Mapping[str, str], body: bytes) -> bytes | str:
 
 
 def _is_html(headers: Mapping[str, str], warc_headers: Mapping[str, str], body: bytes) -> bool:
-    content_type = _header(headers, "content-type")
+    content_type = header_value(headers, "content-type")
     if content_type is not None and content_type.strip():
         return content_type.split(";", 1)[0].strip().lower() in _HTML_TYPES
     identified = warc_headers.get("WARC-Identified-Payload-Type", "")
@@ -565,7 +559,7 @@ def _warc_page(block: _Block, archive: str) -> WarcPage | SkippedRecord:
     if isinstance(decoded, str):
         return SkippedRecord(SkipReason.CONTENT_ENCODING, archive, block.offset, url, decoded)
     if not _is_html(headers, block.headers, decoded):
-        detail = _header(headers, "content-type") or "no content type"
+        detail = header_value(headers, "content-type") or "no content type"
         return SkippedRecord(SkipReason.NOT_HTML, archive, block.offset, url, detail)
     ip = block.headers.get("WARC-IP-Address")
     return WarcPage(
@@ -635,7 +629,7 @@ def _wat_page(block: _Block, archive: str) -> WatPage | SkippedRecord | None:
     html = response.get("HTML-Metadata")
     headers = _wat_headers(response.get("Headers"))
     if not isinstance(html, dict):
-        detail = _header(headers, "content-type") or "no HTML metadata"
+        detail = header_value(headers, "content-type") or "no HTML metadata"
         return SkippedRecord(SkipReason.NOT_HTML, archive, block.offset, url, detail)
     head_value = html.get("Head")
     head: dict[str, object] = head_value if isinstance(head_value, dict) else {}
