@@ -176,7 +176,7 @@ class TestRanks:
 # -- target checks, on a local server ----------------------------------------------------------
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path == "/robots.txt" or self.path == "/":
+        if self.path in {"/robots.txt", "/"}:
             code, headers = 200, {}
         elif self.path == "/gone":
             code, headers = 410, {}
@@ -246,7 +246,7 @@ class TestTargets:
         summary = result.to_dict()["targets"]
         assert (summary["checked"], summary["broken"]) == (4, 3)
         assert summary["by_status"]["gone"] == 1
-        assert [t["url"] for t in summary["broken_targets"]][0].endswith("/gone")
+        assert next(t["url"] for t in summary["broken_targets"]).endswith("/gone")
 
     def test_command(self, server, tmp_path, capsys, monkeypatch):
         """`--check-targets` writes targets.csv and the summary's `targets`."""
@@ -289,7 +289,9 @@ class TestTargets:
         """The command refuses --check-targets before reading anything: usage error 2."""
         real = importlib.util.find_spec
         monkeypatch.setattr(
-            importlib.util, "find_spec", lambda name, *a: None if name == "requests" else real(name, *a)
+            importlib.util,
+            "find_spec",
+            lambda name, *a: None if name == "requests" else real(name, *a),
         )
         path = tmp_path / "x.csv"
         path.write_text(HEADER)
@@ -301,7 +303,8 @@ class TestTargets:
 
 class TestCommand:
     @pytest.fixture
-    def files(self, tmp_path):
+    def files(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)  # relative paths in the messages
         (tmp_path / "mine.csv").write_text(export("site.test", ("news.test", "Site")).getvalue())
         (tmp_path / "a.csv").write_text(export("a.test", ("wiki.test", "A")).getvalue())
         (tmp_path / "old.csv").write_text(export("site.test", ("gone.test", "Site")).getvalue())
@@ -337,9 +340,8 @@ class TestCommand:
             (["--competitor", "site.test=a.csv"], 1, "site.test"),
         ],
     )
-    def test_errors(self, files, capsys, monkeypatch, argv, status, message):
+    def test_errors(self, files, capsys, argv, status, message):
         """Bad comparison arguments: one line, the documented status, no output directory."""
-        monkeypatch.chdir(files)
         got = main(["audit", "mine.csv", "--site", "site.test", "--out", "out", *argv])
         err = capsys.readouterr().err
         assert got == status
