@@ -1,9 +1,10 @@
 """`backlinkkit audit`: exports in; report.html, summary.json, tables and disavow.txt out.
 
 Exit status: 0 done; 1 an input was refused (unknown export format, undecodable bytes, a bad
-thresholds file or allow list), with the reason; 2 usage (bad arguments, a file that cannot be
-read, an output directory that cannot be written); 3 `--fail-on` was given and a flag of that
-severity or worse was raised. Progress goes to standard error, only on a terminal.
+thresholds file, allow list or ranks file), with the reason; 2 usage (bad arguments, a --site
+or competitor that is not a host name, --check-targets without the fetch extra, a file that
+cannot be read, an output directory that cannot be written); 3 `--fail-on` was given and a
+flag of that severity or worse was raised. Progress goes to standard error, only on a terminal.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final, TextIO
 
+from .. import LinkProfile
 from .._cli import Console, subcommand
-from .._errors import BacklinkkitError
+from .._errors import BacklinkkitError, InvalidURLError
 from .._flags import Severity
 from ._compare import TARGETS_PROGRESS
 from ._core import AuditResult, audit
@@ -164,7 +166,14 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise _CommandError("give at least one EXPORT file, or --example", EXIT_USAGE)
     if not args.site:
         raise _CommandError("--site is required (the domain the backlinks point to)", EXIT_USAGE)
-    _competitors(args.competitor)
+    for flag, domain in (
+        ("--site", args.site),
+        *(("--competitor", d) for d in _competitors(args.competitor)),
+    ):
+        try:
+            LinkProfile(domain)
+        except InvalidURLError as error:
+            raise _CommandError(f"{flag} {domain!r}: {error}", EXIT_USAGE) from None
     if args.check_targets and importlib.util.find_spec("requests") is None:
         raise _CommandError(
             "--check-targets needs the fetch extra: pip install 'backlinkkit[fetch]'", EXIT_USAGE
