@@ -28,6 +28,7 @@ from backlinkkit import (
 )
 from backlinkkit._cli import main
 from backlinkkit.audit import (
+    COMPARISON_TABLES,
     EXAMPLE,
     OUTPUT_FILES,
     SCHEMA,
@@ -594,7 +595,9 @@ class TestSummaryJSON:
         data = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
         assert data["schema"] == SCHEMA == "backlinkkit.audit/1"
         assert list(data) == ["schema", "date", "site", "inputs", "totals", "thresholds",
-                              "profile", "candidates", "allow", "disavow"]  # fmt: skip
+                              "profile", "candidates", "allow", "disavow", "gap", "previous",
+                              "targets", "authority"]  # fmt: skip
+        assert data["gap"] is data["previous"] is data["targets"] is data["authority"] is None
         assert list(data["inputs"][0]) == ["path", "format", "encoding", "rows", "accepted",
                                            "rejected", "duplicates", "links"]  # fmt: skip
         assert list(data["disavow"]) == ["file", "kept", "added", "entries_added", "problems"]
@@ -614,8 +617,10 @@ class TestWrite:
         (tmp_path / "notes.txt").write_text("mine")
         written = example.write(tmp_path / "out", report=False)
         names = sorted(p.name for p in (tmp_path / "out").iterdir())
-        assert names == sorted(n for n in OUTPUT_FILES if n != "report.html")
-        assert [p.name for p in written.files] == [n for n in OUTPUT_FILES if n != "report.html"]
+        # Without comparisons, their tables (gap.csv, diff.csv, targets.csv) are not written.
+        expected = [n for n in OUTPUT_FILES if n != "report.html" and n not in COMPARISON_TABLES]
+        assert names == sorted(expected)
+        assert [p.name for p in written.files] == expected
         (tmp_path / "out" / "notes.txt").write_text("mine")
         example.write(tmp_path / "out", report=False)
         assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
@@ -732,6 +737,8 @@ class TestCommand:
             (["--example", "--site", "a.test"], "--example takes no --site"),
             (["missing.csv", "--site", "a.test"], "cannot read missing.csv: No such file"),
             (["--example", "--thresholds", "nope.toml"], "cannot read thresholds file nope.toml"),
+            (["x.csv", "--site", "not a host"], "--site 'not a host': not a host name"),
+            (["x.csv", "--site", "a.test", "--competitor", "b b=x.csv"], "--competitor 'b b':"),
         ],
     )
     @pytest.mark.usefixtures("quick", "in_tmp")
@@ -831,7 +838,9 @@ class TestPackageData:
         audit_files = resources.files("backlinkkit.audit")
         for section in default_sections(example):
             assert audit_files.joinpath("templates", "sections", section.template).is_file()
-        for name in ("report.html.j2", "chart.html.j2", "more.html.j2"):
+        for name in ("gap", "diff", "targets", "authority"):  # the comparisons' sections
+            assert audit_files.joinpath("templates", "sections", f"{name}.html.j2").is_file()
+        for name in ("report.html.j2", "chart.html.j2", "more.html.j2", "inputs.html.j2"):
             assert audit_files.joinpath("templates", name).is_file()
         for name in ("report.css", "report.js"):
             assert audit_files.joinpath("static", name).read_text(encoding="utf-8")

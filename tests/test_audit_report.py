@@ -20,9 +20,10 @@ import shutil
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
-from backlinkkit import MissingDependencyError
+from backlinkkit import MissingDependencyError, TargetCheck, TargetStatus
 from backlinkkit.audit import (
     EXAMPLE,
     MAX_REPORT_BYTES,
@@ -125,6 +126,9 @@ class TestContent:
 
     def test_sections_are_a_list_the_report_renders(self, example):
         """The report renders the sections it is given, in order (room for later sections)."""
+        assert [s.id for s in default_sections(comparisons())][7:11] == [
+            "authority", "gap", "previous", "targets",
+        ]  # fmt: skip
         sections = default_sections(example)
         assert [s.id for s in sections] == [
             "overview", "flags", "timeline", "anchors", "rel", "domains", "spread",
@@ -264,6 +268,19 @@ class TestInBrowser:
         assert seen["charts"] == []
         assert "No referring domains." in seen["text"]
 
+    def test_comparisons(self, browser, tmp_path, artifacts):
+        """Authority, gap, previous snapshot and broken targets: their sections and charts draw."""
+        comparisons().write(tmp_path)
+        report = tmp_path / "report.html"
+        seen = look(browser, report, artifacts / "audit-comparisons.png", height=3000)
+        check(seen, report)
+        ids = {chart["id"] for chart in seen["charts"]}
+        assert {"chart-authority", "chart-gap", "chart-diff-categories"} <= ids
+        for text in ("Authority of referring domains", "Link gap", "shared.test",
+                     "Since the previous snapshot", "gone.test", "Broken target pages",
+                     "https://site.test/old-guide", "not-found"):  # fmt: skip
+            assert text in seen["text"], text
+
     def test_million_links(self, browser, million, artifacts):
         """A 1,000,000-link audit: the report stays under the cap and opens like the others."""
         report = million / "report.html"
@@ -272,6 +289,46 @@ class TestInBrowser:
         check(seen, report)
         assert len(seen["charts"]) == 5
         assert "Showing the first 50 of 20,000 rows" in seen["text"]
+
+
+def comparisons() -> AuditResult:
+    """An audit with every comparison: two competitors, a previous snapshot, ranks, targets."""
+
+    def export(site: str, *hosts: str) -> io.StringIO:
+        return io.StringIO(
+            "source_url,target_url,anchor\n"
+            + "".join(f"https://{h}/post,https://{site}/,{h.split('.')[0]}\n" for h in hosts)
+        )
+
+    ranks = "#harmonicc_pos\t#harmonicc_val\t#pr_pos\t#pr_val\t#host_rev\t#n_hosts\n" + "".join(
+        f"{p}\t0.5\t{p}\t0.01\ttest.{name}\t1\n" for p, name in ((3, "news"), (40_000, "wiki"))
+    )
+    result = audit(
+        [("mine.csv", export("site.test", "news.test", "blog.test", f"{HOSTILE}.test"))],
+        site="site.test",
+        competitors={
+            "a.test": [("a.csv", export("a.test", "wiki.test", "shared.test"))],
+            "b.test": [("b.csv", export("b.test", "shared.test", "blog.test"))],
+        },
+        previous=[("old.csv", export("site.test", "news.test", "gone.test"))],
+        ranks=io.BytesIO(ranks.encode()),
+        date=D(2026, 11, 30),
+    )
+    checks = (
+        TargetCheck(
+            url="https://site.test/old-guide",
+            status=TargetStatus.NOT_FOUND,
+            http_status=404,
+            referring_domains={"news.test": 2, "blog.test": 1},
+        ),
+        TargetCheck(
+            url="https://site.test/",
+            status=TargetStatus.OK,
+            http_status=200,
+            referring_domains={"blog.test": 1},
+        ),
+    )
+    return attrs.evolve(result, targets=checks)
 
 
 def _million_rows(path: Path, rows: int = 1_000_000) -> None:

@@ -5,7 +5,9 @@ them, raises flags and proposes disavow candidates merged into the current disav
 immutable `AuditResult`. `AuditResult.write` writes it all (summary.json, CSV tables,
 disavow.txt, report.html); `render_report` makes the HTML report alone. The report needs the
 `report` extra (`pip install 'backlinkkit[report]'`: Jinja2 and plotly); everything else works
-without it.
+without it. Competitors' exports (the link gap), a previous snapshot (what changed), a Common
+Crawl ranks file (authority) and a check of the site's target URLs (the `fetch` extra) add their
+sections.
 
 >>> import io
 >>> from backlinkkit.audit import audit
@@ -17,6 +19,7 @@ without it.
 
 from __future__ import annotations
 
+from ._compare import TARGETS_PROGRESS, Competitor
 from ._core import (
     SCHEMA,
     AuditInput,
@@ -31,18 +34,21 @@ from ._example import EXAMPLE, ExampleAudit
 from ._report import MAX_REPORT_BYTES, render_report
 from ._sections import Chart, ReportSection, default_sections
 from ._settings import load_thresholds, parse_allow_list
-from ._tables import TABLES, neutralize
+from ._tables import COMPARISON_TABLES, TABLES, neutralize
 from ._write import OUTPUT_FILES, WrittenOutputs, write_outputs
 
 __all__ = [
+    "COMPARISON_TABLES",
     "EXAMPLE",
     "MAX_REPORT_BYTES",
     "OUTPUT_FILES",
     "SCHEMA",
     "TABLES",
+    "TARGETS_PROGRESS",
     "AuditInput",
     "AuditResult",
     "Chart",
+    "Competitor",
     "DisavowProposal",
     "Evidence",
     "ExampleAudit",

@@ -1,30 +1,37 @@
 """`backlinkkit audit`: exports in; report.html, summary.json, tables and disavow.txt out.
 
 Exit status: 0 done; 1 an input was refused (unknown export format, undecodable bytes, a bad
-thresholds file or allow list), with the reason; 2 usage (bad arguments, a file that cannot be
-read, an output directory that cannot be written); 3 `--fail-on` was given and a flag of that
-severity or worse was raised. Progress goes to standard error, only on a terminal.
+thresholds file, allow list or ranks file), with the reason; 2 usage (bad arguments, a --site
+or competitor that is not a host name, --check-targets without the fetch extra, a file that
+cannot be read, an output directory that cannot be written); 3 `--fail-on` was given and a
+flag of that severity or worse was raised. Progress goes to standard error, only on a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Final, TextIO
+from typing import IO, TYPE_CHECKING, Final, TextIO
 
+from .. import LinkProfile
 from .._cli import Console, subcommand
-from .._errors import BacklinkkitError
+from .._errors import BacklinkkitError, InvalidURLError
 from .._flags import Severity
+from ._compare import TARGETS_PROGRESS
 from ._core import AuditResult, audit
 from ._example import EXAMPLE
 from ._settings import load_thresholds, parse_allow_list
 from ._write import WrittenOutputs
+
+if TYPE_CHECKING:
+    from ..fetch import Fetcher
 
 __all__ = ["EXIT_FLAGGED", "EXIT_REFUSED", "EXIT_USAGE", "run"]
 
@@ -79,6 +86,30 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         choices=[Severity.WARNING.value, Severity.CRITICAL.value],
         help="exit with status 3 when a flag of this severity or worse is raised",
     )
+    parser.add_argument(
+        "--competitor",
+        action="append",
+        default=[],
+        metavar="DOMAIN=EXPORT",
+        help="a competitor's export, for the link gap (repeatable; repeat a DOMAIN for several)",
+    )
+    parser.add_argument(
+        "--previous",
+        action="append",
+        default=[],
+        metavar="EXPORT",
+        help="an export of an earlier snapshot, for what changed since (repeatable)",
+    )
+    parser.add_argument(
+        "--check-targets",
+        action="store_true",
+        help="fetch each target URL once, to find broken pages (needs backlinkkit[fetch])",
+    )
+    parser.add_argument(
+        "--ranks",
+        metavar="FILE",
+        help="a Common Crawl web graph ranks file (.txt or .gz), for the domains' authority",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
 
@@ -121,6 +152,10 @@ def _check_usage(args: argparse.Namespace) -> None:
                 ("--keyword", args.keyword),
                 ("--allow", args.allow),
                 ("--disavow", args.disavow),
+                ("--competitor", args.competitor),
+                ("--previous", args.previous),
+                ("--check-targets", args.check_targets),
+                ("--ranks", args.ranks),
             )
             if value
         ]
@@ -131,6 +166,37 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise _CommandError("give at least one EXPORT file, or --example", EXIT_USAGE)
     if not args.site:
         raise _CommandError("--site is required (the domain the backlinks point to)", EXIT_USAGE)
+    for flag, domain in (
+        ("--site", args.site),
+        *(("--competitor", d) for d in _competitors(args.competitor)),
+    ):
+        try:
+            LinkProfile(domain)
+        except InvalidURLError as error:
+            raise _CommandError(f"{flag} {domain!r}: {error}", EXIT_USAGE) from None
+    if args.check_targets and importlib.util.find_spec("requests") is None:
+        raise _CommandError(
+            "--check-targets needs the fetch extra: pip install 'backlinkkit[fetch]'", EXIT_USAGE
+        )
+
+
+def _competitors(values: Sequence[str]) -> dict[str, list[str]]:
+    """`--competitor DOMAIN=EXPORT` values, grouped by domain (in the order first given)."""
+    grouped: dict[str, list[str]] = {}
+    for value in values:
+        domain, equals, path = value.partition("=")
+        if not equals or not domain.strip() or not path:
+            raise _CommandError(
+                f"--competitor takes DOMAIN=EXPORT (e.g. rival.com=rival-ahrefs.csv): {value!r}",
+                EXIT_USAGE,
+            )
+        grouped.setdefault(domain.strip(), []).append(path)
+    return grouped
+
+
+def _target_fetcher() -> Fetcher | None:
+    """The fetcher `--check-targets` uses: None, for `check_targets`' own polite default."""
+    return None
 
 
 class _Progress:
@@ -146,7 +212,8 @@ class _Progress:
             self.close()
             self._name, self._start = name, time.perf_counter()
         elapsed = max(time.perf_counter() - self._start, 1e-9)
-        self._stream.write(f"\r  {name}: {rows:,} rows, {rows / elapsed:,.0f} rows/s")
+        unit = "URLs checked" if name == TARGETS_PROGRESS else "rows"
+        self._stream.write(f"\r  {name}: {rows:,} {unit}, {rows / elapsed:,.0f} {unit}/s")
         self._stream.flush()
 
     def close(self) -> None:
@@ -182,16 +249,27 @@ def _run_audit(
         allow_entries = parse_allow_list(_read(args.allow, "allow list"), name=args.allow)
     current = _read(args.disavow, "disavow file") if args.disavow else None
     with contextlib.ExitStack() as stack:
-        opened: list[tuple[str, IO[bytes]]] = []
-        for path in args.exports:
-            try:
-                stream = stack.enter_context(Path(path).open("rb"))
-            except OSError as error:
-                raise _CommandError(f"cannot read {path}: {error.strerror}", EXIT_USAGE) from None
-            opened.append((path, stream))
+
+        def opened(paths: Sequence[str]) -> list[tuple[str, IO[bytes]]]:
+            streams: list[tuple[str, IO[bytes]]] = []
+            for path in paths:
+                try:
+                    streams.append((path, stack.enter_context(Path(path).open("rb"))))
+                except OSError as error:
+                    raise _CommandError(
+                        f"cannot read {path}: {error.strerror}", EXIT_USAGE
+                    ) from None
+            return streams
+
+        exports = opened(args.exports)
+        competitors = {
+            domain: opened(paths) for domain, paths in _competitors(args.competitor).items()
+        }
+        previous = opened(args.previous)
+        ranks = opened([args.ranks])[0][1] if args.ranks else None
         try:
             return audit(
-                opened,
+                exports,
                 site=args.site,
                 brands=args.brand,
                 keywords=args.keyword,
@@ -199,6 +277,11 @@ def _run_audit(
                 current_disavow=current,
                 thresholds=thresholds,
                 progress=progress,
+                competitors=competitors,
+                previous=previous,
+                ranks=ranks,
+                check_targets=args.check_targets,
+                fetcher=_target_fetcher() if args.check_targets else None,
             )
         except OSError as error:
             raise _CommandError(f"cannot read an export: {error}", EXIT_USAGE) from None

@@ -9,6 +9,15 @@ from typing import IO, TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 
+from .. import (
+    LinkGap,
+    ProfileDiff,
+    TargetCheck,
+    WebGraphRanks,
+    diff_profiles,
+    link_gap,
+    read_web_graph_ranks,
+)
 from .._backlink import Backlink
 from .._candidates import DisavowCandidate, disavow_candidates
 from .._disavow import DisavowEntry, DisavowFile, InvalidLines
@@ -19,10 +28,20 @@ from .._flags import Flag, Severity
 from .._importers import ExportReader, RejectedRow, read_backlinks
 from .._profile import LinkProfile
 from .._thresholds import Thresholds
+from ._compare import (
+    TARGETS_PROGRESS,
+    Competitor,
+    TargetCollector,
+    authority_dict,
+    diff_dict,
+    gap_dict,
+    targets_dict,
+)
 from ._merge import LinkMerger, signal_columns
 from ._settings import parse_allow_list
 
 if TYPE_CHECKING:
+    from ..fetch import Fetcher
     from ._write import WrittenOutputs
 
 __all__ = [
@@ -173,8 +192,16 @@ class AuditResult:
         allow: the allow-list entries that were applied.
         evidence: for each candidate domain, the first few links seen from it.
         disavow: the proposed disavow file.
-        rejected: every rejected row, by export.
+        rejected: every rejected row, by export (competitors' and previous exports' too).
         date: the audit's date (on the disavow file's comments and the report).
+        competitors: the competitors given, with their exports' accounting and profiles.
+        gap: the link gap against them (`link_gap`), or None without competitors.
+        previous_inputs: the previous snapshot's exports' accounting.
+        diff: what changed since the previous snapshot (`diff_profiles(previous, profile)`),
+            or None without one.
+        targets: the site's target URLs checked (`check_targets`), or None when not asked.
+        ranks: the Common Crawl web graph ranks read for the referring domains (the site's and
+            the competitors'), or None without a ranks file.
     """
 
     site: str
@@ -188,6 +215,12 @@ class AuditResult:
     disavow: DisavowProposal
     rejected: tuple[Rejection, ...]
     date: dt.date
+    competitors: tuple[Competitor, ...] = ()
+    gap: LinkGap | None = None
+    previous_inputs: tuple[AuditInput, ...] = ()
+    diff: ProfileDiff | None = None
+    targets: tuple[TargetCheck, ...] | None = None
+    ranks: WebGraphRanks | None = None
 
     @property
     def rows(self) -> int:
@@ -244,6 +277,10 @@ class AuditResult:
             ],
             "allow": list(self.allow),
             "disavow": self.disavow.to_dict(),
+            "gap": None if self.gap is None else gap_dict(self.gap, self.competitors),
+            "previous": None if self.diff is None else diff_dict(self.diff, self.previous_inputs),
+            "targets": None if self.targets is None else targets_dict(self.targets),
+            "authority": None if self.ranks is None else authority_dict(self.ranks, self.profile),
         }
 
 
@@ -341,6 +378,12 @@ def audit(
     thresholds: Thresholds | None = None,
     date: dt.date | None = None,
     progress: Callable[[str, int], None] | None = None,
+    competitors: Mapping[str, Iterable[Export]] | None = None,
+    min_competitors: int = 1,
+    previous: Iterable[Export] = (),
+    ranks: IO[bytes] | None = None,
+    check_targets: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> AuditResult:
     r"""Audit a site's backlinks from exports of one or several tools.
 
@@ -349,6 +392,12 @@ def audit(
     from two tools, or twice from one, counts once, and what each tool knows is combined), the
     links profiled, flagged and searched for disavow candidates, and the candidates merged into
     the current disavow file. Nothing is opened or written here: see `AuditResult.write`.
+
+    The comparisons are optional: competitors' exports (each merged the same way) give the link
+    gap (`link_gap`); a previous snapshot's exports give what changed (`diff_profiles`); a
+    Common Crawl ranks file gives the referring domains' authority (`read_web_graph_ranks`);
+    `check_targets` fetches each target URL of the site once (`check_targets`, with the
+    `fetch` extra), the only part of the audit that uses the network.
 
     Args:
         exports: the exports, as binary or text streams, or (name, stream) pairs.
@@ -360,7 +409,15 @@ def audit(
         current_disavow: the site's current disavow file (its text), kept and merged into.
         thresholds: the settings; `Thresholds()` if None.
         date: the audit's date (for the disavow file's comments); today (UTC) if None.
-        progress: called with (export name, rows read so far) while an export is read.
+        progress: called with (export name, rows read so far) while an export is read, and
+            with (`TARGETS_PROGRESS`, URLs checked so far) while targets are checked.
+        competitors: each competitor's site and its exports, for the link gap.
+        min_competitors: the gap's `k`: how many competitors a domain must link to.
+        previous: the exports of an earlier snapshot of the site, for the diff.
+        ranks: a Common Crawl web graph ranks file (binary stream, gzip or plain), read for
+            the referring domains of the site and its competitors.
+        check_targets: check the site's target URLs for broken pages and redirects.
+        fetcher: the `Fetcher` for the checks; a default one if None.
 
     Returns:
         The immutable result.
@@ -369,7 +426,11 @@ def audit(
         ExportFormatError: an export cannot be read at all (unknown format, undecodable bytes);
             the message starts with the export's name.
         AuditError: the allow list has a line that is not an entry.
-        InvalidURLError: `site` is not a host name or URL.
+        InvalidURLError: `site` (or a competitor's) is not a host name or URL.
+        ComparisonError: a competitor is the site itself or given twice, or `min_competitors`
+            is out of range.
+        AuthorityError: the ranks file is not one, or has a malformed row.
+        MissingDependencyError: `check_targets` without the `fetch` extra.
 
     >>> import io
     >>> tool = io.StringIO("source_url,target_url,anchor\nhttps://blog.test/p,https://site.test/,Site\n")
@@ -383,7 +444,75 @@ def audit(
     t = thresholds or Thresholds()
     day = date or dt.datetime.now(dt.UTC).date()
     allowed = parse_allow_list(allow) if isinstance(allow, (str, bytes)) else tuple(allow)
+    if check_targets:
+        from .. import check_targets as check  # noqa: PLC0415 - needs the fetch extra
+
     profile = LinkProfile(site, brands=brands, keywords=keywords)
+    collector = TargetCollector(profile.domain) if check_targets else None
+    inputs, rejected, merger = _read_into(profile, exports, progress, collector)
+    rivals = []
+    for name, rival_exports in (competitors or {}).items():
+        rival = LinkProfile(name)
+        rival_inputs, rival_rejected, _ = _read_into(rival, rival_exports, progress, None)
+        rejected.extend(rival_rejected)
+        rivals.append(Competitor(domain=rival.domain, inputs=tuple(rival_inputs), profile=rival))
+    previous_inputs: tuple[AuditInput, ...] = ()
+    diff = None
+    previous_exports = list(previous)
+    if previous_exports:
+        before = LinkProfile(site, brands=brands, keywords=keywords)
+        before_inputs, before_rejected, _ = _read_into(before, previous_exports, progress, None)
+        rejected.extend(before_rejected)
+        previous_inputs = tuple(before_inputs)
+        diff = diff_profiles(before, profile, thresholds=t)
+    read_ranks = None
+    if ranks is not None:
+        names = {d.domain for p in (profile, *(r.profile for r in rivals)) for d in
+                 p.referring_domains()}  # fmt: skip
+        read_ranks = read_web_graph_ranks(ranks, names)
+    gap = None
+    if rivals:
+        gap = link_gap(
+            profile,
+            [r.profile for r in rivals],
+            min_competitors=min_competitors,
+            authority=read_ranks,
+        )
+    checks = None
+    if collector is not None:
+        report = None
+        if progress is not None:
+            report = _target_reporter(progress)
+        checks = check(collector.targets, fetcher=fetcher, progress=report)
+    candidates = disavow_candidates(profile, allow=allowed, thresholds=t)
+    return AuditResult(
+        site=profile.domain,
+        inputs=tuple(inputs),
+        profile=profile,
+        thresholds=t,
+        flags=profile.flags(t),
+        candidates=candidates,
+        allow=allowed,
+        evidence=_evidence(merger, candidates),
+        disavow=_propose(candidates, current_disavow, day),
+        rejected=tuple(rejected),
+        date=day,
+        competitors=tuple(rivals),
+        gap=gap,
+        previous_inputs=previous_inputs,
+        diff=diff,
+        targets=checks,
+        ranks=read_ranks,
+    )
+
+
+def _read_into(
+    profile: LinkProfile,
+    exports: Iterable[Export],
+    progress: Callable[[str, int], None] | None,
+    collector: TargetCollector | None,
+) -> tuple[list[AuditInput], list[Rejection], LinkMerger]:
+    """Read and merge `exports` into `profile`: each export's accounting, its rejected rows."""
     named = _named(exports)
     merger = LinkMerger()
     tallies = {}
@@ -394,7 +523,8 @@ def audit(
             tallies[index] = (reader, tally)
         except ExportFormatError as error:
             raise ExportFormatError(f"{name}: {error}") from None
-    profile.update(merger.backlinks())
+    backlinks = merger.backlinks()
+    profile.update(backlinks if collector is None else collector.watch(backlinks))
     inputs = []
     rejected: list[Rejection] = []
     for index, (name, _) in enumerate(named):
@@ -412,20 +542,7 @@ def audit(
             )
         )
         rejected.extend(Rejection(input=name, row=row) for row in reader.rejected)
-    candidates = disavow_candidates(profile, allow=allowed, thresholds=t)
-    return AuditResult(
-        site=profile.domain,
-        inputs=tuple(inputs),
-        profile=profile,
-        thresholds=t,
-        flags=profile.flags(t),
-        candidates=candidates,
-        allow=allowed,
-        evidence=_evidence(merger, candidates),
-        disavow=_propose(candidates, current_disavow, day),
-        rejected=tuple(rejected),
-        date=day,
-    )
+    return inputs, rejected, merger
 
 
 def _reporter(
@@ -433,5 +550,12 @@ def _reporter(
 ) -> Callable[[int], None]:
     def report(_accepted: int) -> None:
         progress(name, reader.rows)
+
+    return report
+
+
+def _target_reporter(progress: Callable[[str, int], None]) -> Callable[[int, int], None]:
+    def report(done: int, _total: int) -> None:
+        progress(TARGETS_PROGRESS, done)
 
     return report

@@ -11,7 +11,9 @@ from typing import Final
 
 import attrs
 
+from .. import AnchorCategory, AuthorityBucket
 from .._flags import Severity
+from ._compare import bucket_counts
 from ._core import AuditResult
 
 __all__ = ["Chart", "ReportSection", "default_sections"]
@@ -22,6 +24,10 @@ TOP_ANCHORS: Final = 30
 TOP_CANDIDATES: Final = 100
 TOP_REJECTED: Final = 50
 TOP_SPREAD: Final = 20
+TOP_GAP: Final = 50
+TOP_CHANGES: Final = 30
+TOP_TARGETS: Final = 50
+TOP_RANKED: Final = 30
 CHART_DOMAINS: Final = 30
 
 _GREEN, _RED, _BLUE, _ORANGE, _GREY, _PURPLE = (
@@ -422,13 +428,213 @@ def _rejected(result: AuditResult) -> ReportSection:
     )
 
 
+def _gap(result: AuditResult) -> ReportSection | None:
+    gap = result.gap
+    if gap is None:
+        return None
+    per_count: dict[int, int] = {}
+    for row in gap.gap:
+        per_count[row.competitor_count] = per_count.get(row.competitor_count, 0) + 1
+    charts: tuple[Chart, ...] = ()
+    if per_count:
+        counts = sorted(per_count, reverse=True)
+        figure = {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": [f"{n} of {len(gap.competitors)}" for n in counts],
+                    "y": [per_count[n] for n in counts],
+                    "marker": {"color": _BLUE},
+                    "hovertemplate": "%{x} competitors: %{y:,} domains<extra></extra>",
+                },
+            ],
+            "layout": _layout(
+                height=260,
+                showlegend=False,
+                xaxis={"type": "category", "title": {"text": "competitors linked to"}},
+                yaxis={"title": {"text": "gap domains"}, "gridcolor": "#e2e8f0"},
+            ),
+        }
+        charts = (
+            Chart(
+                id="chart-gap",
+                figure=figure,
+                caption="Gap domains by how many of the competitors they link to: a site "
+                "linking to several of them is the likeliest to link to you.",
+            ),
+        )
+    return ReportSection(
+        id="gap",
+        title="Link gap: competitors' links you lack",
+        template="gap.html.j2",
+        data={
+            "rows": gap.gap[:TOP_GAP],
+            "gap_count": len(gap.gap),
+            "intersection_count": len(gap.intersection),
+            "min_competitors": gap.min_competitors,
+            "target_domains": gap.target_domains,
+            "competitors": result.competitors,
+            "unique": {name: len(rows) for name, rows in gap.unique.items()},
+            "exact": AnchorCategory.EXACT_MATCH,
+            "branded": AnchorCategory.BRANDED,
+        },
+        charts=charts,
+    )
+
+
+def _diff(result: AuditResult) -> ReportSection | None:
+    diff = result.diff
+    if diff is None:
+        return None
+    names = [c.category.value.replace("_", " ") for c in diff.categories]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "before",
+                "y": names,
+                "x": [c.domain_share_before for c in diff.categories],
+                "marker": {"color": _GREY},
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "now",
+                "y": names,
+                "x": [c.domain_share_after for c in diff.categories],
+                "marker": {"color": _BLUE},
+            },
+        ],
+        "layout": _layout(
+            barmode="group",
+            height=360,
+            xaxis={"tickformat": ".0%", "gridcolor": "#e2e8f0", "rangemode": "tozero"},
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+    drawn = any(c.domains_before or c.domains_after for c in diff.categories)
+    charts = (
+        (
+            Chart(
+                id="chart-diff-categories",
+                figure=figure,
+                caption="The share of referring domains using each kind of anchor, in the "
+                "previous snapshot and now.",
+            ),
+        )
+        if drawn
+        else ()
+    )
+    return ReportSection(
+        id="previous",
+        title="Since the previous snapshot",
+        template="diff.html.j2",
+        data={
+            "inputs": result.previous_inputs,
+            "before": diff.before,
+            "after": diff.after,
+            "gained_count": len(diff.gained),
+            "lost_count": len(diff.lost),
+            "kept_count": len(diff.kept),
+            "categories": diff.categories,
+            "raised": diff.raised,
+            "cleared": diff.cleared,
+            "changed": diff.changed,
+            "lists": [
+                ("Referring domains gained", diff.gained[:TOP_CHANGES], len(diff.gained)),
+                ("Referring domains lost", diff.lost[:TOP_CHANGES], len(diff.lost)),
+                ("Kept, largest change first", diff.kept[:TOP_CHANGES], len(diff.kept)),
+            ],
+        },
+        charts=charts,
+    )
+
+
+def _targets(result: AuditResult) -> ReportSection | None:
+    checks = result.targets
+    if checks is None:
+        return None
+    broken = [c for c in checks if c.broken]
+    by_status: dict[str, int] = {}
+    for check in checks:
+        by_status[check.status.value] = by_status.get(check.status.value, 0) + 1
+    return ReportSection(
+        id="targets",
+        title="Broken target pages",
+        template="targets.html.j2",
+        data={
+            "rows": broken[:TOP_TARGETS],
+            "count": len(checks),
+            "broken_count": len(broken),
+            "by_status": sorted(by_status.items(), key=lambda item: -item[1]),
+        },
+    )
+
+
+def _authority(result: AuditResult) -> ReportSection | None:
+    ranks = result.ranks
+    if ranks is None:
+        return None
+    domains = result.profile.referring_domains()
+    counts = bucket_counts((d.domain for d in domains), ranks)
+    scores = {c.domain: c.score for c in result.candidates}
+    found = sorted(
+        (d for d in domains if d.domain in ranks), key=lambda d: ranks[d.domain].harmonic_position
+    )
+    ranked = [
+        {"domain": d.domain, "rank": ranks[d.domain], "links": d.links,
+         "score": scores.get(d.domain)}
+        for d in found
+    ]  # fmt: skip
+    labels = [*(b.value for b in AuthorityBucket), "unknown"]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [counts[label] for label in labels],
+                "marker": {"color": [*([_BLUE] * len(AuthorityBucket)), _GREY]},
+            },
+        ],
+        "layout": _layout(height=260, showlegend=False, xaxis={"type": "category"}),
+    }
+    charts = (
+        (
+            Chart(
+                id="chart-authority",
+                figure=figure,
+                caption="Referring domains by Common Crawl harmonic centrality band; unknown: "
+                "not in the ranks file.",
+            ),
+        )
+        if domains
+        else ()
+    )
+    return ReportSection(
+        id="authority",
+        title="Authority of referring domains",
+        template="authority.html.j2",
+        data={
+            "level": ranks.level.value,
+            "file_rows": ranks.rows,
+            "rows": ranked[:TOP_RANKED],
+            "found": len(ranked),
+            "count": len(domains),
+        },
+        charts=charts,
+    )
+
+
 def default_sections(result: AuditResult) -> tuple[ReportSection, ...]:
     """The sections of the audit report, in the order it shows them.
 
     Returns:
         Inputs and counts, flags, time, anchors, rel, links per domain, TLDs and subnets,
-        candidates, rejected rows.
+        then those of the comparisons the audit made (authority, link gap, the previous
+        snapshot, broken targets), candidates, rejected rows.
     """
+    comparisons = (_authority(result), _gap(result), _diff(result), _targets(result))
     return (
         _overview(result),
         _flags(result),
@@ -437,6 +643,7 @@ def default_sections(result: AuditResult) -> tuple[ReportSection, ...]:
         _rel(result),
         _domains(result),
         _spread(result),
+        *(section for section in comparisons if section is not None),
         _candidates(result),
         _rejected(result),
     )

@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
+from .. import DomainChange, GapDomain, TargetCheck, TargetStatus, WebGraphRank
 from .._anchors import AnchorCategory
 from ._core import AuditResult
 
-__all__ = ["TABLES", "neutralize", "table_csv"]
+__all__ = ["COMPARISON_TABLES", "TABLES", "neutralize", "table_csv"]
 
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,8 +57,9 @@ def domains_csv(result: AuditResult) -> str:
         *(f"anchors_{name}" for name in _CATEGORIES), "anchor_unknown_links", "anchors",
         "top_anchor", "top_anchor_links", "ips", "subnets", "first_seen", "last_seen", "lost",
         "lost_links", "spam_links", "toxicity", "toxic_markers", "sitewide_marked", "sitewide",
-        "candidate_score",
+        "candidate_score", "authority_bucket", "harmonic_position",
     ]  # fmt: skip
+    ranks: Mapping[str, WebGraphRank] = result.ranks or {}
     rows = []
     # `anchor_categories` holds every category, in the enum's order: the columns' order.
     for d in result.profile.referring_domains():
@@ -73,9 +75,14 @@ def domains_csv(result: AuditResult) -> str:
                 neutralize("; ".join(d.toxic_markers)), d.sitewide_marked,
                 _flag(d.is_sitewide(result.thresholds)),
                 None if candidate is None else candidate.score,
+                *_rank_cells(ranks.get(d.domain)),
             ]
         )  # fmt: skip
     return _write(header, rows)
+
+
+def _rank_cells(rank: WebGraphRank | None) -> tuple[str | None, int | None]:
+    return (None, None) if rank is None else (rank.bucket.value, rank.harmonic_position)
 
 
 def _day(value: object) -> str | None:
@@ -135,6 +142,51 @@ TABLES: Final = {
 """The CSV files `AuditResult.write` makes, by name, with the function that makes each."""
 
 
-def table_csv(result: AuditResult, name: str) -> str:
-    """The text of one of the `TABLES` files."""
+def _records(records: list[dict[str, object]], empty: dict[str, object]) -> str:
+    # An empty table still has its header (taken from a record of the same kind).
+    header = list(records[0] if records else empty)
+    rows = (
+        [neutralize(v) if isinstance(v, str) else v for v in record.values()] for record in records
+    )
+    return _write(header, rows)
+
+
+def gap_csv(result: AuditResult) -> str | None:
+    """The whole link gap (`LinkGap.table`), in work order; None without competitors."""
+    if result.gap is None:
+        return None
+    empty = GapDomain(
+        domain="", competitors=(), links=0, links_by_competitor={}, anchor_categories={}
+    )
+    return _records(result.gap.table(), empty.to_record())
+
+
+def diff_csv(result: AuditResult) -> str | None:
+    """Every referring domain gained, lost and kept (`ProfileDiff.table`); None without one."""
+    if result.diff is None:
+        return None
+    empty = DomainChange(domain="", links_before=0, links_after=0)
+    return _records(result.diff.table(), empty.to_dict())
+
+
+def targets_csv(result: AuditResult) -> str | None:
+    """Every target URL checked (`TargetCheck.to_record`), broken first; None when not asked."""
+    if result.targets is None:
+        return None
+    empty = TargetCheck(url="", status=TargetStatus.OK, referring_domains={})
+    return _records([check.to_record() for check in result.targets], empty.to_record())
+
+
+COMPARISON_TABLES: Final = {
+    "gap.csv": gap_csv,
+    "diff.csv": diff_csv,
+    "targets.csv": targets_csv,
+}
+"""The CSV files of the optional comparisons, written only when the audit made them."""
+
+
+def table_csv(result: AuditResult, name: str) -> str | None:
+    """The text of one of the `TABLES` or `COMPARISON_TABLES` files (None: not made)."""
+    if name in COMPARISON_TABLES:
+        return COMPARISON_TABLES[name](result)
     return TABLES[name](result)

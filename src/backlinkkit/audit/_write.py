@@ -19,13 +19,14 @@ import attrs
 from .._errors import MissingDependencyError
 from ._core import AuditResult
 from ._report import render_report
-from ._tables import TABLES
+from ._tables import COMPARISON_TABLES, TABLES
 
 __all__ = ["OUTPUT_FILES", "WrittenOutputs", "summary_json", "write_outputs"]
 
 OUTPUT_FILES: Final = (
     "summary.json",
     *TABLES,
+    *COMPARISON_TABLES,
     "disavow.txt",
     "report.html",
 )
@@ -106,7 +107,8 @@ def write_outputs(
 ) -> WrittenOutputs:
     """Write an audit's files into `directory`, made if missing; other files there stay.
 
-    Writes summary.json, domains.csv, anchors.csv, candidates.csv, rejected.csv, disavow.txt
+    Writes summary.json, domains.csv, anchors.csv, candidates.csv, rejected.csv, the
+    comparisons' gap.csv, diff.csv and targets.csv (each when the audit made it), disavow.txt
     (unless it could not be made: see `DisavowProposal.problems`) and report.html (when
     `report` is true and the `report` extra is installed; else the reason is returned).
 
@@ -125,6 +127,10 @@ def write_outputs(
     put("summary.json", summary_json(result.to_dict()).encode("utf-8"))
     for name, make in TABLES.items():
         put(name, make(result).encode("utf-8"))
+    for name, made in COMPARISON_TABLES.items():
+        text = made(result)
+        if text is not None:
+            put(name, text.encode("utf-8"))
     if result.disavow.content is not None:
         put("disavow.txt", result.disavow.content)
     missing = None
