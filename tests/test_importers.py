@@ -765,5 +765,5 @@ class TestWriteBacklinks:
     )
     def test_records_that_would_not_read_back_are_refused(self, record, fragment):
         """A record the reader would reject (or change) is refused when written, naming it."""
-        with pytest.raises(ExportFormatError, match=f"record 1: .*{fragment}"):
+        with pytest.raises(ExportFormatError, match=rf"record 1\b.*{fragment}"):
             write_backlinks([record], io.StringIO())
