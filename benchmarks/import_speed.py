@@ -25,7 +25,7 @@ from pathlib import Path
 import backlinkkit
 from backlinkkit._export_headers import GENERIC_COLUMNS
 
-COLUMNS = list(GENERIC_COLUMNS)  # the documented generic layout
+COLUMNS = [*GENERIC_COLUMNS[:12], "extra"]  # the documented generic layout: 12 fields, extra
 
 
 def synthetic_export(rows: int, *, seed: int = 4) -> bytes:

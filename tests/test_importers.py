@@ -7,8 +7,9 @@ import datetime as dt
 import io
 import string
 
+import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backlinkkit
@@ -765,5 +766,354 @@ class TestWriteBacklinks:
     )
     def test_records_that_would_not_read_back_are_refused(self, record, fragment):
         """A record the reader would reject (or change) is refused when written, naming it."""
-        with pytest.raises(ExportFormatError, match=f"record 1: .*{fragment}"):
+        with pytest.raises(ExportFormatError, match=rf"record 1\b.*{fragment}"):
             write_backlinks([record], io.StringIO())
+
+
+# -- issue 10: importers that lost or misread data -----------------------------------------------
+_CELL_LIMIT = 131_072  # csv.field_size_limit()'s default
+_safe_text = st.text(
+    alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+    max_size=12,
+)
+# Cells over the csv module's field limit, made of what makes CSV hard: quotes, line ends,
+# delimiters; hypothesis cannot draw 200 KB texts fast, so they are sampled.
+_long_texts = st.sampled_from(
+    [
+        "x" * (_CELL_LIMIT + 1),
+        "a" * 200_000,
+        '"' * (_CELL_LIMIT + 5),
+        'say "hi",\r\nthen;\tgo\n' * 9_000,
+        "\r" * (_CELL_LIMIT + 2),
+        "é日本" * 50_000,
+    ]
+)
+all_texts = st.none() | _safe_text | _long_texts
+scores = st.none() | st.floats(min_value=0, max_value=100, allow_nan=False)
+counts = st.none() | st.integers(min_value=0, max_value=10**12)
+every_field = st.builds(
+    Backlink,
+    source_url=st.sampled_from(["https://a.test/", "http://b.test/p?q=1,2", 'https://c.test/"x"']),
+    target_url=all_texts,
+    anchor=all_texts,
+    nofollow=flags,
+    sponsored=flags,
+    ugc=flags,
+    kind=st.none() | st.sampled_from(LinkKind),
+    first_seen=dates,
+    last_seen=dates,
+    lost=dates,
+    source_ip=all_texts,
+    section=st.none() | st.sampled_from(Section),
+    source_title=all_texts,
+    spam=flags,
+    toxicity=scores,
+    toxic_markers=st.lists(_safe_text.filter(str.strip), max_size=3).map(tuple),
+    sitewide=flags,
+    domain_rating=scores,
+    url_rating=scores,
+    page_ascore=scores,
+    trust_flow=scores,
+    citation_flow=scores,
+    domain_authority=scores,
+    page_authority=scores,
+    external_links=counts,
+    linked_domains=counts,
+    # Keys equal to column names stay in `extra`: the JSON object holds them apart.
+    extra=st.dictionaries(
+        st.sampled_from(backlinkkit._export_headers.GENERIC_COLUMNS) | _safe_text,
+        all_texts.filter(lambda v: v is not None),
+        max_size=3,
+    ),
+)
+
+
+class TestLongCells:
+    @settings(max_examples=30, deadline=None)  # each example writes and reads up to 3 MB
+    @given(st.lists(every_field, min_size=1, max_size=4))
+    def test_every_field_round_trips_through_text_and_bytes(self, records):
+        """write -> read gives every record back, cells past csv's field limit included."""
+        text = io.StringIO(newline="")
+        write_backlinks(records, text)
+        binary = io.BytesIO()
+        write_backlinks(records, binary)
+        for stream in (io.StringIO(text.getvalue(), newline=""), io.BytesIO(binary.getvalue())):
+            reader = read_backlinks(stream, errors="collect")
+            back = list(reader)
+            assert reader.rejected == []
+            assert back == records
+            assert [dict(b.extra) for b in back] == [dict(r.extra) for r in records]
+
+    def test_a_long_record_does_not_swallow_the_next_rows(self):
+        """A 200 KB quoted anchor is one record; the rows after it keep their line numbers."""
+        out = io.StringIO()
+        write_backlinks([Backlink("https://a.test/", anchor='x"\n' * 70_000)], out)
+        text = out.getvalue() + "ftp://b.test/" + "," * 26 + "\r\nhttps://c.test/" + "," * 26
+        reader = read_backlinks(io.StringIO(text), errors="collect")
+        assert [b.source_url for b in reader] == ["https://a.test/", "https://c.test/"]
+        assert [r.line for r in reader.rejected] == [70_003]  # header, then 70,001 lines
+
+    @pytest.mark.parametrize(
+        "header",
+        [
+            "source_url," + "h" * 200_000,
+            'source_url,"' + 'h""' * 70_000 + '"',
+            "source_url\t" + "h" * 200_000,
+        ],
+    )
+    def test_a_long_header_cell_is_read(self, header):
+        """A header cell over csv's field limit is read, not a raw `_csv.Error`."""
+        reader = read_backlinks(io.StringIO(header + "\nhttps://a.test/,x\n"), errors="collect")
+        assert len(reader.header) == 2
+        assert len(reader.header[1]) >= 140_000
+
+    @pytest.mark.parametrize("single_line", ["majestic", "generic"])
+    def test_the_field_limit_is_left_alone(self, single_line):
+        """The process-wide `csv.field_size_limit` is never changed by reading."""
+        import csv
+
+        before = csv.field_size_limit()
+        header = "SourceURL,TargetURL,FlagNoFollow" if single_line == "majestic" else "source_url"
+        list(
+            read_backlinks(
+                io.StringIO(f'{header}\n"https://a.test/{"x" * 140_000}"\n'), errors="collect"
+            )
+        )
+        assert csv.field_size_limit() == before
+
+
+class TestDuplicateColumns:
+    @pytest.mark.parametrize(
+        ("text", "extra"),
+        [
+            ("source_url,foo,foo\nhttps://a.test/,1,2\n", {"foo": "1", "foo (2)": "2"}),
+            (
+                "source_url,foo,Foo,foo (2)\nhttps://a.test/,1,2,3\n",
+                {"foo": "1", "Foo (2)": "2", "foo (2)": "3"},
+            ),
+            ("source_url,anchor,anchor\nhttps://a.test/,a,b\n", {"anchor (2)": "b"}),
+            (
+                'source_url,extra,foo\nhttps://a.test/,"{""foo"": ""j""}",c\n',
+                {"foo": "j", "foo (2)": "c"},
+            ),
+            (
+                "Referring page URL,Domain rating,Domain rating\nhttps://a.test/,10,20\n",
+                {"Domain rating (2)": "20"},
+            ),
+        ],
+    )
+    def test_repeated_names_keep_every_cell(self, text, extra):
+        """A repeated column name keeps both cells: the later one as `extra["name (2)"]`."""
+        assert [dict(b.extra) for b in read(text)] == [extra]
+
+    @given(
+        st.lists(
+            st.sampled_from(["foo", "Foo ", "foo (2)", "bar", "anchor", "x"]),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def test_no_cell_is_lost(self, names):
+        """Whatever names repeat, every cell of the row is in a field or in `extra`."""
+        values = [f"v{i}" for i in range(len(names))]
+        text = ",".join(["source_url", *names]) + "\nhttps://a.test/," + ",".join(values) + "\n"
+        (record,) = read(text)
+        kept = [*record.extra.values(), *([record.anchor] if record.anchor else [])]
+        assert sorted(kept) == sorted(values)
+
+
+class OneByteFirst(io.RawIOBase):
+    """A binary stream whose first read gives one byte, the next ones `chunk` bytes at most."""
+
+    def __init__(self, data: bytes, chunk: int = 1) -> None:
+        self._data = memoryview(data)
+        self._chunk = chunk
+        self._first = True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if not len(buffer):
+            return 0
+        size = 1 if self._first else min(len(buffer), self._chunk)
+        self._first = False
+        part = self._data[:size]
+        buffer[: len(part)] = part
+        self._data = self._data[len(part) :]
+        return len(part)
+
+
+class NonBlocking(io.RawIOBase):
+    """A raw stream with no data ready (a non-blocking pipe): reads give None."""
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+    def write(self, data) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+
+rows_text = st.lists(
+    st.tuples(
+        st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6),
+        st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=8),
+    ),
+    max_size=5,
+)
+
+
+def _export(rows: list[tuple[str, str]]) -> str:
+    out = io.StringIO()
+    write_backlinks(
+        [Backlink(f"https://{host}.test/", anchor=anchor) for host, anchor in rows], out
+    )
+    return out.getvalue()
+
+
+class TestEncodingSniffing:
+    @given(
+        rows_text,
+        st.sampled_from(["utf-16-le", "utf-16-be", "utf-8"]),
+        st.integers(min_value=1, max_value=7),
+    )
+    def test_short_reads_do_not_change_the_encoding(self, rows, encoding, chunk):
+        """A stream giving one byte, then a few at a time, decodes as one giving all at once."""
+        data = _export(rows).encode(encoding)
+        reader = read_backlinks(OneByteFirst(data, chunk))
+        assert reader.encoding == encoding
+        assert list(reader) == list(read_backlinks(io.BytesIO(data)))
+
+    @given(rows_text, st.lists(st.integers(min_value=0), min_size=1, max_size=3))
+    def test_a_few_nuls_keep_utf8(self, rows, positions):
+        """NULs in a few places of a UTF-8 file make no UTF-16: only a pattern over alternating
+        positions does (they end up in cells or make rows bad, they do not re-decode the file)."""
+        text = list("source_url,anchor\r\n" + _export(rows))
+        for position in positions:
+            text.insert(19 + position % max(1, len(text) - 19), "\x00")
+        reader = read_backlinks(io.BytesIO("".join(text).encode()), errors="collect")
+        assert reader.encoding == "utf-8"
+        list(reader)
+        assert reader.rows == reader.accepted + len(reader.rejected)
+
+    @pytest.mark.parametrize(
+        ("text", "delimiter"),
+        [
+            ("sep=\t\r\nsource_url\tanchor\r\nhttps://a.test/\tx, y\r\n", "\t"),
+            ("sep=;\nsource_url;anchor\nhttps://a.test/;x, y\n", ";"),
+            ('sep=,\nsource_url,anchor\nhttps://a.test/,"x, y"\n', ","),
+            ("SEP=|\nsource_url|anchor\nhttps://a.test/|x, y\n", "|"),
+        ],
+    )
+    def test_excel_sep_line(self, text, delimiter):
+        """Excel's `sep=` first line is skipped and names the delimiter, a tab included."""
+        for stream in (io.StringIO(text), io.BytesIO(text.encode("utf-16"))):
+            reader = read_backlinks(stream)
+            assert reader.delimiter == delimiter
+            assert [b.anchor for b in reader] == ["x, y"]
+
+
+class TestStreamTypes:
+    @pytest.mark.parametrize(
+        ("stream", "fragment"),
+        [
+            ("exports/backlinks.csv", "not a str 'exports/backlinks.csv'"),
+            (b"source_url\n", r"io.BytesIO\(data\).*not a bytes"),
+            (bytearray(b"source_url\n"), "not a bytearray"),
+            (__import__("pathlib").Path("x.csv"), "not a PosixPath|not a WindowsPath"),
+            (42, "binary or text stream, not a int"),
+            (NonBlocking(), "non-blocking"),
+        ],
+    )
+    def test_readers_refuse_what_is_not_a_stream(self, stream, fragment):
+        """A path, the data itself or a non-blocking stream is a TypeError saying what to pass."""
+        for read_it in (read_backlinks, read_linking_sites):
+            with pytest.raises(backlinkkit.ArgumentTypeError, match=fragment):
+                read_it(stream)
+
+    @pytest.mark.parametrize(
+        ("stream", "fragment"),
+        [
+            ("out.csv", "open stream .* not a str 'out.csv'"),
+            (b"", "not a bytes"),
+            (42, "text or binary stream, not a int"),
+            (NonBlocking(), "non-blocking"),
+        ],
+    )
+    def test_writer_refuses_what_is_not_a_stream(self, stream, fragment):
+        """write_backlinks names what it was given and what it needs."""
+        with pytest.raises(backlinkkit.ArgumentTypeError, match=fragment):
+            write_backlinks([Backlink("https://a.test/")], stream)
+
+    @given(
+        st.lists(every_field.filter(lambda b: len(repr(b)) < 5_000), max_size=4),
+        st.sampled_from(["anchor", "target_url", "source_ip", "source_title", "extra"]),
+        st.integers(min_value=0, max_value=4),
+    )
+    def test_a_lone_surrogate_is_refused_before_its_record(self, records, field, at):
+        """A lone surrogate to a binary stream raises naming record and field; what was written
+        is exactly the header and the records before it."""
+        at = min(at, len(records))
+        value = {"k": "\udc80"} if field == "extra" else "a\ud800b"
+        bad = attrs.evolve(Backlink("https://a.test/"), **{field: value})
+        out = io.BytesIO()
+        with pytest.raises(ExportFormatError, match=rf"record {at + 1}, field '{field}'"):
+            write_backlinks([*records[:at], bad, *records[at:]], out)
+        before = io.BytesIO()
+        write_backlinks(records[:at], before)
+        assert out.getvalue() == before.getvalue()
+
+    def test_a_surrogate_goes_to_a_text_stream_that_holds_any_text(self):
+        """StringIO holds lone surrogates: they are written and read back."""
+        out = io.StringIO()
+        write_backlinks([Backlink("https://a.test/", anchor="a\ud800")], out)
+        assert [b.anchor for b in read_backlinks(io.StringIO(out.getvalue()))] == ["a\ud800"]
+
+
+class TestLinkingSitesRefusals:
+    @pytest.mark.parametrize(
+        ("text", "fragment"),
+        [
+            ("Target page,Internal links\nhttps://a.test/,3\n", "'Top linked pages' export"),
+            ("Rank,Link text\n1,foo\n", r"first row \('1', 'foo'\) is not a site"),
+            ("Seite,Links\nhttps://a.test/p,3\n", "is not a site and a count"),
+            ("Sitio,Enlaces\n\nblog.test,many\n", "is not a site and a count"),
+            (
+                "source_url,anchor\nhttps://a.test/,x\n",
+                "generic export: read it with read_backlinks",
+            ),
+            ("Referring page URL,Anchor\nhttps://a.test/,x\n", "ahrefs export"),
+        ],
+    )
+    def test_refused_at_the_header(self, text, fragment):
+        """Other exports are refused by read_linking_sites itself, with the reason."""
+        with pytest.raises(ExportFormatError, match=fragment):
+            read_linking_sites(io.StringIO(text))
+
+    @given(
+        st.sampled_from(["Сайт,Страницы", "Κόμβος,Σελίδες,Στόχοι", "A,B"]),
+        st.text(alphabet=string.ascii_lowercase + "/:", min_size=1, max_size=10),
+    )
+    def test_unlisted_headers_need_a_site_first(self, header, name):
+        """An unlisted header is read by position only if its first row starts with a host."""
+        text = f"{header}\n{name},3\n"
+        site_like = "." in name or False
+        if "/" in name or ":" in name or not site_like:
+            with pytest.raises(ExportFormatError, match="not a site and a count"):
+                read_linking_sites(io.StringIO(text))
+        else:
+            assert [s.site for s in read_linking_sites(io.StringIO(text))] == [name]
+
+    def test_urls_are_no_sites(self):
+        """A URL in the site column of a recognised header is rejected, not a site."""
+        reader = read_linking_sites(
+            io.StringIO("Site,Linking pages\nhttps://a.test/,3\nb.test,2\n"), errors="collect"
+        )
+        assert [s.site for s in reader] == ["b.test"]
+        assert [r.column for r in reader.rejected] == ["Site"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections.abc import Mapping
+from typing import TypeVar
 
 import attrs
 
+from ._errors import ArgumentTypeError
 from ._links import Link, LinkKind, Section
 from ._urls import SuffixList, hostname
 
@@ -89,6 +91,45 @@ class Backlink:
         factory=dict, converter=_frozen_mapping, hash=False, repr=False
     )
 
+    def __attrs_post_init__(self) -> None:
+        # One set comparison per group of fields: the profile builds many backlinks, so the
+        # usual case (exact types, mostly None) costs a few hundred nanoseconds; only a value of
+        # another type takes the slow path that finds and names it.
+        if not (
+            type(self.source_url) is str
+            and {
+                type(self.target_url),
+                type(self.anchor),
+                type(self.source_ip),
+                type(self.source_title),
+            }
+            <= _TEXT_TYPES
+            and {
+                type(self.nofollow),
+                type(self.sponsored),
+                type(self.ugc),
+                type(self.spam),
+                type(self.sitewide),
+            }
+            <= _FLAG_TYPES
+            and {type(self.first_seen), type(self.last_seen), type(self.lost)} <= _DATE_TYPES
+            and {type(self.kind), type(self.section)} <= _ENUM_TYPES
+            and {
+                type(self.toxicity),
+                type(self.domain_rating),
+                type(self.url_rating),
+                type(self.page_ascore),
+                type(self.trust_flow),
+                type(self.citation_flow),
+                type(self.domain_authority),
+                type(self.page_authority),
+            }
+            <= _SCORE_TYPES
+            and {type(self.external_links), type(self.linked_domains)} <= _COUNT_TYPES
+            and (not self.toxic_markers or {type(m) for m in self.toxic_markers} == {str})
+        ):
+            _check_types(self)
+
     # Pickles carry versioned plain data (enums by value, `extra` as a dict), so a pickle names
     # no private module and survives the code moving; fields a newer version adds get their
     # defaults when an older pickle is loaded.
@@ -103,14 +144,22 @@ class Backlink:
         return state
 
     def __setstate__(self, state: Mapping[str, object]) -> None:
+        if not isinstance(state, Mapping):
+            raise ArgumentTypeError(
+                f"cannot load a Backlink from {type(state).__name__} state: a mapping is expected"
+            )
         version = state.get("version")
         if version != _STATE_VERSION:
-            raise TypeError(f"cannot load a Backlink pickled with state version {version!r}")
+            raise ArgumentTypeError(
+                f"cannot load a Backlink pickled with state version {version!r}"
+            )
         values = {name: state[name] for name in _FIELD_NAMES if name in state}
-        kind, section = values.get("kind"), values.get("section")
-        values["kind"] = None if kind is None else LinkKind(kind)
-        values["section"] = None if section is None else Section(section)
-        # A frozen instance is filled as __init__ would, through a fresh one's fields.
+        if "source_url" not in values:
+            raise ArgumentTypeError("cannot load a Backlink: its state has no source_url")
+        values["kind"] = _enum_state(LinkKind, "kind", values.get("kind"))
+        values["section"] = _enum_state(Section, "section", values.get("section"))
+        # A frozen instance is filled as __init__ would, through a fresh one's fields (which
+        # checks their types: bad state raises ArgumentTypeError naming the field).
         fresh = Backlink(**values)  # type: ignore[arg-type]
         for name in _FIELD_NAMES:
             object.__setattr__(self, name, getattr(fresh, name))
@@ -165,3 +214,71 @@ class Backlink:
 
 _STATE_VERSION = 1
 _FIELD_NAMES = tuple(field.name for field in attrs.fields(Backlink))
+_TEXT_TYPES: frozenset[type] = frozenset({str, type(None)})
+_FLAG_TYPES: frozenset[type] = frozenset({bool, type(None)})
+_DATE_TYPES: frozenset[type] = frozenset({dt.date, type(None)})
+_ENUM_TYPES: frozenset[type] = frozenset({LinkKind, Section, type(None)})
+_SCORE_TYPES: frozenset[type] = frozenset({float, int, type(None)})
+_COUNT_TYPES: frozenset[type] = frozenset({int, type(None)})
+
+# What each typed field takes, for the slow path that names a wrong value (subclasses pass:
+# a numpy float is a float).
+_EXPECTED: Mapping[str, tuple[tuple[type, ...], str]] = {
+    "source_url": ((str,), "a str"),
+    **dict.fromkeys(
+        ("target_url", "anchor", "source_ip", "source_title"), ((str, type(None)), "a str or None")
+    ),
+    **dict.fromkeys(
+        ("nofollow", "sponsored", "ugc", "spam", "sitewide"), ((bool, type(None)), "a bool or None")
+    ),
+    **dict.fromkeys(
+        ("first_seen", "last_seen", "lost"), ((dt.date, type(None)), "a datetime.date or None")
+    ),
+    "kind": ((LinkKind, type(None)), "a LinkKind or None"),
+    "section": ((Section, type(None)), "a Section or None"),
+    **dict.fromkeys(
+        (
+            "toxicity",
+            "domain_rating",
+            "url_rating",
+            "page_ascore",
+            "trust_flow",
+            "citation_flow",
+            "domain_authority",
+            "page_authority",
+        ),
+        ((float, int, type(None)), "a number (float or int) or None"),
+    ),
+    **dict.fromkeys(("external_links", "linked_domains"), ((int, type(None)), "an int or None")),
+}
+
+
+def _check_types(backlink: Backlink) -> None:
+    """Raise `ArgumentTypeError` naming the first field whose value is of a wrong type."""
+    for name, (types_, expected) in _EXPECTED.items():
+        value = getattr(backlink, name)
+        # bool is an int, but True is no rating or count.
+        if not isinstance(value, types_) or (isinstance(value, bool) and bool not in types_):
+            raise ArgumentTypeError(
+                f"Backlink {name} must be {expected}, not {type(value).__name__} {value!r:.80}"
+            )
+    for marker in backlink.toxic_markers:
+        if not isinstance(marker, str):
+            raise ArgumentTypeError(
+                f"Backlink toxic_markers must hold str, not {type(marker).__name__} {marker!r:.80}"
+            )
+
+
+_E = TypeVar("_E", LinkKind, Section)
+
+
+def _enum_state(enum: type[_E], name: str, value: object) -> _E | None:
+    """A pickled enum field (held by its value) back as the enum; bad values name the field."""
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        raise ArgumentTypeError(
+            f"cannot load a Backlink: {name} {value!r:.80} is not a {enum.__name__} value"
+        ) from None

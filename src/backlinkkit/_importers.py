@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, Generic, Literal, NoReturn, TypeVar
 
@@ -19,7 +21,7 @@ import attrs
 from . import _cells as cells
 from ._aggregate import REJECTED, RowLayout, RowPart
 from ._backlink import Backlink
-from ._errors import ExportFormatError
+from ._errors import ArgumentTypeError, ExportFormatError
 from ._export_headers import (
     NOT_BACKLINK_EXPORTS,
     SEARCH_CONSOLE_LANGUAGES,
@@ -165,9 +167,16 @@ class ExportReader(Iterator[_T], Generic[_T]):
         self._rows: _Rows = _Rows.empty()
         self._gen: Iterator[_T] = iter(())
 
-    def _start(self, plan: Plan[_T], rows: _Rows, *, collect: bool) -> None:
+    def _start(
+        self,
+        plan: Plan[_T],
+        rows: _Rows,
+        *,
+        collect: bool,
+        ahead: Sequence[tuple[int, _Row | None, str | None]] = (),
+    ) -> None:
         self._plan, self._rows, self._collect = plan, rows, collect
-        self._gen = self._records(plan)
+        self._gen = self._records(plan, ahead)
 
     @property
     def accepted(self) -> int:
@@ -193,10 +202,13 @@ class ExportReader(Iterator[_T], Generic[_T]):
 
     # -- the row loops ---------------------------------------------------------------------------
 
-    def _records(self, plan: Plan[_T]) -> Iterator[_T]:
-        """Convert every row; rows that fail are rejected (raised, or collected)."""
+    def _records(
+        self, plan: Plan[_T], ahead: Sequence[tuple[int, _Row | None, str | None]]
+    ) -> Iterator[_T]:
+        """Convert every row (those read ahead first); rows that fail are rejected."""
         convert, columns = plan.convert, plan.columns
-        for line, row, problem in self._rows:
+        records = itertools.chain(ahead, self._rows) if ahead else self._rows
+        for line, row, problem in records:
             # The usual row first: the right number of cells, converted without a fuss.
             if row is not None and len(row) == columns and (columns > 1 or row[0].strip()):
                 try:
@@ -334,6 +346,8 @@ class _Prefixed(io.RawIOBase):
             self._head = self._head[n:]
         else:
             data = self._rest.read(len(out))
+            if data is None:
+                raise _would_block(self._rest)
             n = len(data)
             out[:n] = data
         self.consumed += n
@@ -349,14 +363,46 @@ def _sniff_encoding(head: bytes) -> tuple[str, int]:
     if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be", 2
     if b"\x00" in head:
-        # UTF-16 without a BOM: ASCII-range text puts a NUL in every other byte.
+        # UTF-16 without a BOM: ASCII-range text (delimiters, line ends, URLs, digits) puts a
+        # NUL in the high byte of most code units, so one of the alternating positions is
+        # mostly NUL and the other almost never. A NUL or two in UTF-8 text is no such pattern.
         even, odd = head[0::2].count(0), head[1::2].count(0)
-        if odd > 2 * even:
+        units = len(head) // 2
+        if odd * _UTF16_SHARE >= units and even * _UTF16_SHARE < odd:
             return "utf-16-le", 0
-        if even > 2 * odd:
+        if even * _UTF16_SHARE >= units and odd * _UTF16_SHARE < even:
             return "utf-16-be", 0
-        raise ExportFormatError("line 1: NUL bytes that are not UTF-16: not a text export")
+        if (even + odd) * _UTF16_SHARE >= units:
+            # NULs everywhere, in no pattern: binary data, not text in any encoding.
+            raise ExportFormatError("line 1: NUL bytes that are not UTF-16: not a text export")
     return "utf-8", 0
+
+
+# UTF-16 is taken when at least 1 code unit in this many has a NUL high byte, and the other
+# byte position holds this many times fewer NULs.
+_UTF16_SHARE: Final = 4
+
+
+def _read_head(stream: IO[bytes]) -> bytes:
+    """The first `_SNIFF_BYTES` bytes (fewer at the end): reads until it has them."""
+    parts: list[bytes] = []
+    size = 0
+    while size < _SNIFF_BYTES:
+        part = stream.read(_SNIFF_BYTES - size)
+        if part is None:
+            raise _would_block(stream)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+def _would_block(stream: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"the export must be read from a blocking stream: {type(stream).__name__} is "
+        "non-blocking and has no data ready"
+    )
 
 
 @attrs.frozen
@@ -382,15 +428,32 @@ class _Source:
 
 def _open_text(stream: IO[bytes] | IO[str]) -> _Source:
     """A text stream over `stream`, decoding bytes in the encoding their first bytes show."""
+    _check_stream(stream)
     if isinstance(stream.read(0), str):
         return _Source(stream)  # type: ignore[arg-type]
     binary: IO[bytes] = stream  # type: ignore[assignment]
-    head = binary.read(_SNIFF_BYTES)
+    head = _read_head(binary)
     encoding, skip = _sniff_encoding(head)
     raw = _Prefixed(head[skip:], binary, skipped=skip)
     # No BufferedReader: TextIOWrapper reads blocks itself, and `consumed` stays exact.
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")  # type: ignore[type-var]
     return _Source(text, encoding, skip > 0 or encoding == "utf-8-sig", raw)
+
+
+def _check_stream(stream: object) -> None:
+    """Refuse what is not a readable stream (a path, the bytes themselves), saying what to pass."""
+    if isinstance(stream, (str, bytes, bytearray, memoryview, os.PathLike)):
+        wrap = "io.StringIO(text)" if isinstance(stream, str) else "io.BytesIO(data)"
+        raise ArgumentTypeError(
+            f"an export is read from an open stream (open(path, 'rb'), or {wrap} for data in "
+            f"memory), not a {type(stream).__name__} {stream!r:.80}"
+        )
+    if not callable(getattr(stream, "read", None)) or not callable(
+        getattr(stream, "readline", None)
+    ):
+        raise ArgumentTypeError(
+            f"an export is read from a binary or text stream, not a {type(stream).__name__}"
+        )
 
 
 def _sniff_delimiter(line: str) -> str:
@@ -416,16 +479,19 @@ def _read_header(source: _Source) -> tuple[list[str], str, int, bool]:
             raise ExportFormatError(f"line {line_no}: the export is empty (no header row)")
         if line_no == 1 and line.startswith("\ufeff"):
             line, bom = line[1:], True
-        stripped = line.strip()
-        if not stripped:
+        if not line.strip():
             continue
-        # Excel's hint line, `sep=;`, names the delimiter.
-        if delimiter is None and len(stripped) == 5 and stripped[:4].lower() == "sep=":
-            delimiter = stripped[4]
+        # Excel's hint line, `sep=;` (or `sep=,`, or `sep=` and a tab), names the delimiter;
+        # only the line end is cut, as the delimiter may be a tab.
+        hint = line.rstrip("\r\n").lstrip(" ")
+        if delimiter is None and len(hint) == 5 and hint[:4].lower() == "sep=":
+            delimiter = hint[4]
             continue
         break
     delimiter = delimiter or _sniff_delimiter(line)
-    cells = next(csv.reader([line], delimiter=delimiter))
+    cells, problem = _split_line(line, delimiter)
+    if cells is None:
+        raise ExportFormatError(f"line {line_no}: the header row is {problem}")
     return cells, delimiter, line_no, bom
 
 
@@ -457,7 +523,8 @@ def _linking_sites_plan(header: Sequence[str], language: str | None) -> Plan[Lin
 
     def convert(row: _Row) -> LinkingSite:
         name = row[site].strip()
-        if not name or any(c.isspace() for c in name):
+        # A site is a host name: a URL (with "/") or words are no site.
+        if not name or any(c.isspace() or c == "/" for c in name):
             raise cells.CellError(header[site], f"{row[site]!r} is not a site name")
         target_pages = None if targets is None else count(row, targets)
         return LinkingSite(name, count(row, pages), target_pages)
@@ -519,20 +586,98 @@ def _coerce_format(value: ExportFormat | str) -> ExportFormat | None:
 
 # -- the row loop --------------------------------------------------------------------------------
 class _LineFeed:
-    """The text's lines for the csv module, with a line read ahead put back first."""
+    """The text's lines for the csv module, with a line read ahead put back first.
 
-    __slots__ = ("pending", "text")
+    While `taken` is a list, the lines handed out are kept in it: a record the csv module
+    gives up on (a field over its size limit) is parsed again from them.
+    """
+
+    __slots__ = ("pending", "taken", "text")
 
     def __init__(self, text: Iterator[str]) -> None:
         self.text = text
         self.pending: str | None = None
+        self.taken: list[str] | None = None
 
     def __iter__(self) -> _LineFeed:
         return self
 
     def __next__(self) -> str:
         line, self.pending = self.pending, None
-        return next(self.text) if line is None else line
+        if line is None:
+            line = next(self.text)
+        if self.taken is not None:
+            self.taken.append(line)
+        return line
+
+
+# The csv module's message for a field over `csv.field_size_limit()` (131,072 by default).
+_FIELD_LIMIT_MESSAGE: Final = "field larger than field limit"
+
+
+def _split_record(lines: Iterator[str], delimiter: str) -> tuple[list[str], int, str | None]:
+    """One CSV record as `csv.reader` reads it (excel dialect), with no limit on a field's size.
+
+    The csv module's limit is process-wide (`csv.field_size_limit`): raising it would change
+    every other reader in the program, so a record it refuses for size is parsed here instead.
+    Returns the cells, how many lines the record took, and a problem (or None): the same as
+    the csv module for the same lines, quotes doubled inside quoted cells, a quote within an
+    unquoted cell kept as it is, a quoted cell left open at the end of the text ending there.
+    """
+    cells_: list[str] = []
+    field: list[str] = []
+    quoted = False  # inside a quoted cell
+    at_start = True  # at the first character of a cell (only there does a quote open one)
+    used = 0
+    for line in lines:
+        used += 1
+        pos, size = 0, len(line)
+        while True:
+            if quoted:
+                quote = line.find('"', pos)
+                if quote < 0:
+                    field.append(line[pos:])  # the line end belongs to the cell
+                    break
+                field.append(line[pos:quote])
+                if line.startswith('"', quote + 1):
+                    field.append('"')
+                    pos = quote + 2
+                    continue
+                quoted, pos = False, quote + 1
+                continue
+            if at_start and line.startswith('"', pos):
+                quoted, at_start, pos = True, False, pos + 1
+                continue
+            end = size
+            for stop in ("\r", "\n"):
+                found = line.find(stop, pos)
+                if 0 <= found < end:
+                    end = found
+            comma = line.find(delimiter, pos, end)
+            if comma >= 0:
+                field.append(line[pos:comma])
+                cells_.append("".join(field))
+                field, at_start, pos = [], True, comma + 1
+                continue
+            field.append(line[pos:end])
+            cells_.append("".join(field))
+            if line[end:].strip("\r\n"):
+                return cells_, used, "not valid CSV: new-line character seen in unquoted field"
+            return cells_, used, None
+    # The text ended inside a quoted cell: the csv module (not strict) ends the cell there.
+    cells_.append("".join(field))
+    return cells_, used, None
+
+
+def _split_line(line: str, delimiter: str) -> tuple[list[str] | None, str | None]:
+    """One line as one CSV record (quotes never run on to the next line); or a problem."""
+    try:
+        return next(csv.reader((line,), delimiter=delimiter)), None
+    except csv.Error as exc:
+        if _FIELD_LIMIT_MESSAGE not in str(exc):
+            return None, f"not valid CSV: {exc}"
+    row, _, problem = _split_record(iter((line,)), delimiter)
+    return (None, problem) if problem else (row, None)
 
 
 class _Rows:
@@ -577,20 +722,27 @@ class _Rows:
     def _quoted(self, text_line: str) -> tuple[_Row | None, str | None]:
         """Parse a record whose first line (already counted) holds a quote."""
         if self._single_line:
-            try:
-                return next(csv.reader((text_line,), delimiter=self._delimiter)), None
-            except csv.Error as exc:
-                return None, f"not valid CSV: {exc}"
-        self._feed.pending = text_line
+            return _split_line(text_line, self._delimiter)
+        feed = self._feed
+        feed.pending, feed.taken = text_line, []
         before = self._csv.line_num
+        more = 0  # lines read past the csv module's, re-parsing a record too large for it
         try:
             row: _Row | None = next(self._csv)
             problem = None
         except csv.Error as exc:
             row, problem = None, f"not valid CSV: {exc}"
+            if _FIELD_LIMIT_MESSAGE in str(exc):
+                taken, feed.taken = feed.taken or [], None
+                row, used, problem = _split_record(itertools.chain(taken, feed), self._delimiter)
+                more = used - len(taken)
+                if problem is not None:
+                    row = None
         except UnicodeDecodeError as exc:
             raise self._source.decode_error(exc, self._line + 1) from exc
-        self._line += self._csv.line_num - before - 1  # the lines the cell went on over
+        finally:
+            feed.taken = None
+        self._line += self._csv.line_num - before - 1 + more  # the lines the cell went on over
         return row, problem
 
     def batch(self, size: int) -> tuple[list[_Row], list[int], list[tuple[int, str]]]:
@@ -724,17 +876,25 @@ def read_linking_sites(
     collect = _check_errors(errors)
     source, header, delimiter, line, bom = _start(stream)
     found = _search_console_kind([normalize_header(c) for c in header])
+    ahead: list[tuple[int, _Row | None, str | None]] = []
     if found is not None and found[0] is ExportFormat.SEARCH_CONSOLE_SITES:
         language: str | None = found[1]
+        plan = _linking_sites_plan(header, language)
+        rows = _rows(plan, source, delimiter, line)
     else:
-        try:
-            other, _ = _detect(header, line)
-        except ExportFormatError:
-            other = None
-        if other is not None or len(header) not in (2, 3):
-            _refuse_sites(header, line)
+        _refuse_other_format(header, line)
+        if len(header) not in (2, 3):
+            _refuse_sites(header, line, "")
+        # A header in an unlisted language is read by position, once its first row shows a
+        # site and a count: anything else with two or three columns is refused here.
         language = None
-    plan = _linking_sites_plan(header, language)
+        plan = _linking_sites_plan(header, language)
+        rows = _rows(plan, source, delimiter, line)
+        ahead = _first_rows(rows)
+        first = ahead[-1][1] if ahead else None
+        if ahead and not _is_site_row(first):
+            shown = ", ".join(repr(cell[:40]) for cell in (first or [])[:3])
+            _refuse_sites(header, line, f"; its first row ({shown}) is not a site and a count")
     reader: ExportReader[LinkingSite] = ExportReader(
         format=ExportFormat.SEARCH_CONSOLE_SITES,
         encoding=source.encoding,
@@ -742,12 +902,52 @@ def read_linking_sites(
         delimiter=delimiter,
         header=tuple(header),
     )
-    reader._start(plan, _rows(plan, source, delimiter, line), collect=collect)  # noqa: SLF001
+    reader._start(plan, rows, collect=collect, ahead=ahead)  # noqa: SLF001
     return reader
 
 
-def _refuse_sites(header: Sequence[str], line: int) -> NoReturn:
-    shown = ", ".join(repr(cell) for cell in header[:8])
+def _refuse_other_format(header: Sequence[str], line: int) -> None:
+    """Refuse a header the format detector knows as another export, with its reason."""
+    try:
+        other, _ = _detect(header, line)
+    except ExportFormatError as exc:
+        norm = normalize_header(header[0]) if header else ""
+        for first, what in NOT_BACKLINK_EXPORTS.items():
+            if norm == normalize_header(first):
+                raise ExportFormatError(
+                    f"line {line}: this is {what}: it cannot be read as linking sites"
+                ) from exc
+        return
+    _refuse_sites(header, line, f"; it is a {other.value} export: read it with read_backlinks()")
+
+
+def _first_rows(rows: _Rows) -> list[tuple[int, _Row | None, str | None]]:
+    """The records up to and including the first that is not blank (all of them if none is)."""
+    ahead = []
+    for record in rows:
+        ahead.append(record)
+        row = record[1]
+        if row is None or (row and (len(row) > 1 or row[0].strip())):
+            return ahead
+    return []
+
+
+def _is_site_row(row: _Row | None) -> bool:
+    """The row starts with a host-like site name and a count, as "Top linking sites" rows do."""
+    if row is None or len(row) < 2:
+        return False
+    site = row[0].strip()
+    if "." not in site or any(c.isspace() or c in "/:@" for c in site):
+        return False
+    try:
+        cells.parse_count(row[1])
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse_sites(header: Sequence[str], line: int, why: str) -> NoReturn:
+    shown = ", ".join(repr(cell[:40]) for cell in header[:8])
     raise ExportFormatError(
-        f"line {line}: not a Search Console 'Top linking sites' export (header {shown})"
+        f"line {line}: not a Search Console 'Top linking sites' export (header {shown}){why}"
     )

@@ -169,9 +169,56 @@ def _positions(header: Sequence[str], normalize: Callable[[str], str]) -> dict[s
 
 
 def _others(header: Sequence[str], used: set[int]) -> _Field:
-    """The columns no field takes, as `extra` ({header name: cell})."""
+    """The columns no field takes, as `extra` ({header name: cell}).
+
+    A name the header repeats (Ahrefs writes "Domain rating" twice) keeps every column: the
+    second is `extra["Domain rating (2)"]`, the third "(3)", so no cell is lost to a later one.
+    """
     others = [i for i in range(len(header)) if i not in used]
-    return cells.columns_dict(others, [header[i] for i in others]), tuple(others)
+    names = extra_names(header)
+    return cells.columns_dict(others, [names[i] for i in others]), tuple(others)
+
+
+def extra_names(header: Sequence[str]) -> list[str]:
+    """Each column's name as an `extra` key: a repeated name gains " (2)", " (3)"...
+
+    Repeats are found after `normalize_header` (as columns are matched), and a made-up name
+    never equals another column's.
+
+    >>> extra_names(["source_url", "foo", "Foo ", "foo (2)"])
+    ['source_url', 'foo', 'Foo (2)', 'foo (2)']
+    """
+    taken = set(header)
+    seen: dict[str, int] = {}
+    names = []
+    for cell in header:
+        key = normalize_header(cell)
+        seen[key] = count = seen.get(key, 0) + 1
+        name = cell
+        while count > 1 and name in taken:
+            name = f"{cell.strip()} ({count})"
+            count += 1
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _with_columns(
+    from_json: Callable[[_Row], Mapping[str, str]],
+    from_columns: Callable[[_Row], Mapping[str, str]],
+) -> Callable[[_Row], Mapping[str, str]]:
+    """The `extra` JSON object, plus the extra columns; a column named as a key gets " (2)"."""
+
+    def get(row: _Row) -> Mapping[str, str]:
+        merged = dict(from_json(row))
+        for name, value in from_columns(row).items():
+            key, count = name, 2
+            while key in merged:
+                key, count = f"{name} ({count})", count + 1
+            merged[key] = value
+        return merged
+
+    return get
 
 
 # -- the generic layout ------------------------------------------------------------------------
@@ -224,10 +271,7 @@ def _generic_plan(header: Sequence[str]) -> Plan[Backlink]:
         if not others:
             fields["extra"] = (from_json, (extra_at,))
         else:
-            fields["extra"] = (
-                lambda row: {**from_json(row), **from_columns(row)},
-                (extra_at, *others),
-            )
+            fields["extra"] = (_with_columns(from_json, from_columns), (extra_at, *others))
     return _plan(fields, len(header))
 
 
