@@ -484,7 +484,7 @@ def audit(
         if progress is not None:
             report = _target_reporter(progress)
         checks = check(collector.targets, fetcher=fetcher, progress=report)
-    candidates = disavow_candidates(profile, allow=allowed, thresholds=t)
+    candidates = disavow_candidates(profile, allow=allowed, thresholds=t, authority=read_ranks)
     return AuditResult(
         site=profile.domain,
         inputs=tuple(inputs),
