@@ -166,6 +166,28 @@ class TestRanks:
         assert header.endswith(",authority_bucket,harmonic_position")
         assert any(r.startswith("news.test,") and r.endswith(",top-10k,5") for r in rows)
 
+    @pytest.mark.parametrize(
+        ("position", "weight", "evidence"),
+        [
+            (None, 2, None),
+            (20_000_000, 3, "beyond the top 10 million"),
+            (500, None, None),  # a top-1,000 site: one exact-match link is no longer a candidate
+        ],
+    )
+    def test_ranks_weigh_exact_match_candidates(self, position, weight, evidence):
+        """An exact-match anchor weighs more from a site ranked beyond 10M, less from a top one."""
+        mine = export("site.test", ("spam.test", "running shoes"), ("news.test", "Site"))
+        ranks = None if position is None else ranks_file((position, "spam.test"))
+        result = audit([("mine.csv", mine)], site="site.test", keywords=["running shoes"],
+                       date=D(2026, 11, 30), ranks=ranks)  # fmt: skip
+        spam = [c for c in result.candidates if c.domain == "spam.test"]
+        if weight is None:
+            assert spam == []
+            return
+        (reason,) = spam[0].reasons
+        assert reason.weight == weight
+        assert evidence in reason.detail if evidence else "top" not in reason.detail
+
     def test_malformed_ranks_file_names_the_line(self):
         """A malformed row is refused with its line (the library's AuthorityError)."""
         bad = io.BytesIO((RANKS_HEADER + "1\t0.5\tx\t0.1\ttest.news\t1\n").encode())
