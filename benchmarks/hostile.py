@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 READERS = ("pages", "http", "anchors", "disavow", "importers")
 GOAL_SECONDS_PER_MB = 2.0
 MB = 1_000_000
+SMALL_INPUT = 100_000
 
 Case = tuple[str, int, Callable[[], object]]
 
@@ -96,7 +97,9 @@ def main() -> int:
     failed = 0
     for reader, name, size, cpu, wall, foreign in results:
         per_mb = cpu / max(size, 1) * MB
-        over = per_mb > GOAL_SECONDS_PER_MB and cpu > 0.05  # tiny inputs: timer noise
+        # Under 0.1 MB the fixed cost of a call (a TLS context, a thread) is not growth: such a
+        # case is held to the goal's budget for 0.1 MB (0.2 s of CPU) instead.
+        over = cpu > GOAL_SECONDS_PER_MB * max(size, SMALL_INPUT) / MB
         mark = "  OVER" if over else ""
         if foreign:
             mark += f"  FOREIGN {foreign}"
