@@ -26,6 +26,7 @@ from backlinkkit import (
 )
 from backlinkkit._cells import parse_count as _parse_count
 from backlinkkit._cells import parse_date as _parse_date
+from backlinkkit._importers import _split_record
 from conftest import FIXTURES
 
 EXPORTS = FIXTURES / "exports"
@@ -880,6 +881,38 @@ class TestLongCells:
             )
         )
         assert csv.field_size_limit() == before
+
+    @settings(max_examples=300)
+    @given(
+        st.text(alphabet='ab",;\t\r\n', max_size=60),
+        st.sampled_from([",", ";", "\t"]),
+        st.sampled_from(["", "\n"]),
+    )
+    def test_the_long_cell_splitter_reads_as_csv_does(self, text, delimiter, newline):
+        """The splitter used past csv's field limit reads a record as `csv.reader` would (its
+        quoted runs are matched whole, doubled quotes and line ends at any place)."""
+        import csv
+
+        text = '"' + text  # a record the splitter is given starts with a quoted line
+        lines = list(io.StringIO(text, newline=newline or None))
+        expected_lines = list(io.StringIO(text, newline=newline or None))
+        try:
+            expected = next(csv.reader(iter(expected_lines), delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            return  # the csv module refuses it or there is no record: nothing to compare
+        row, used, problem = _split_record(iter(lines), delimiter)
+        assert problem is None
+        assert row == expected
+        assert used >= 1
+
+    def test_the_splitter_is_linear_in_cells_and_quotes(self):
+        """A 200 KB cell of doubled quotes beside 10,000 unquoted cells reads whole (the
+        splitter once took a step per quote and a scan of the line per cell)."""
+        cell = '"' + 'k""' * 70_000 + '"'
+        line = "https://a.test/," + cell + "," + ",".join(["v"] * 10_000) + "\r\n"
+        row, used, problem = _split_record(iter([line]), ",")
+        assert (used, problem, len(row)) == (1, None, 10_002)
+        assert row[1] == 'k"' * 70_000
 
 
 class TestDuplicateColumns:

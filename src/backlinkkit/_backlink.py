@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 import attrs
 
-from ._errors import ArgumentTypeError
+from ._errors import ArgumentTypeError, PickleStateError
 from ._links import Link, LinkKind, Section
 from ._urls import SuffixList, hostname
 
@@ -17,7 +17,34 @@ __all__ = ["Backlink"]
 
 
 def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
-    return types.MappingProxyType(dict(value))
+    # Typed callers pass a mapping of str; untyped ones may not, hence checks on objects.
+    given: object = value
+    if not isinstance(given, Mapping):
+        raise ArgumentTypeError(
+            f"Backlink extra must be a mapping of str to str, not {type(given).__name__}"
+        )
+    columns: dict[object, object] = dict(given)
+    # Exact str keys and cells (what the importers give) pass with two C-level type scans.
+    if columns and not set(map(type, columns)) | set(map(type, columns.values())) <= _STR:
+        for key, cell in columns.items():
+            if not isinstance(key, str) or not isinstance(cell, str):
+                raise ArgumentTypeError(
+                    f"Backlink extra must map str to str, not {type(key).__name__} {key!r:.80}"
+                    f" to {type(cell).__name__} {cell!r:.80}"
+                )
+    return types.MappingProxyType(columns)  # type: ignore[arg-type]  # all str, checked
+
+
+def _markers_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    # A lone string is one marker mistyped, not a tuple of its characters (typed callers
+    # cannot pass one; untyped ones can).
+    given: object = value
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise ArgumentTypeError(
+            f"Backlink toxic_markers must be an iterable of str, not {type(value).__name__}"
+            f" {value!r:.80}"
+        )
+    return tuple(value)
 
 
 @attrs.frozen
@@ -76,7 +103,7 @@ class Backlink:
     source_title: str | None = attrs.field(default=None, kw_only=True)
     spam: bool | None = attrs.field(default=None, kw_only=True)
     toxicity: float | None = attrs.field(default=None, kw_only=True)
-    toxic_markers: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
+    toxic_markers: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_markers_tuple)
     sitewide: bool | None = attrs.field(default=None, kw_only=True)
     domain_rating: float | None = attrs.field(default=None, kw_only=True)
     url_rating: float | None = attrs.field(default=None, kw_only=True)
@@ -113,7 +140,9 @@ class Backlink:
             }
             <= _FLAG_TYPES
             and {type(self.first_seen), type(self.last_seen), type(self.lost)} <= _DATE_TYPES
-            and {type(self.kind), type(self.section)} <= _ENUM_TYPES
+            # Apart: one set would let a Section pass as a kind and a LinkKind as a section.
+            and type(self.kind) in _KIND_TYPES
+            and type(self.section) in _SECTION_TYPES
             and {
                 type(self.toxicity),
                 type(self.domain_rating),
@@ -145,22 +174,23 @@ class Backlink:
 
     def __setstate__(self, state: Mapping[str, object]) -> None:
         if not isinstance(state, Mapping):
-            raise ArgumentTypeError(
+            raise PickleStateError(
                 f"cannot load a Backlink from {type(state).__name__} state: a mapping is expected"
             )
         version = state.get("version")
         if version != _STATE_VERSION:
-            raise ArgumentTypeError(
-                f"cannot load a Backlink pickled with state version {version!r}"
-            )
+            raise PickleStateError(f"cannot load a Backlink pickled with state version {version!r}")
         values = {name: state[name] for name in _FIELD_NAMES if name in state}
         if "source_url" not in values:
-            raise ArgumentTypeError("cannot load a Backlink: its state has no source_url")
+            raise PickleStateError("cannot load a Backlink: its state has no source_url")
         values["kind"] = _enum_state(LinkKind, "kind", values.get("kind"))
         values["section"] = _enum_state(Section, "section", values.get("section"))
         # A frozen instance is filled as __init__ would, through a fresh one's fields (which
-        # checks their types: bad state raises ArgumentTypeError naming the field).
-        fresh = Backlink(**values)  # type: ignore[arg-type]
+        # checks their types: a wrong-typed field is bad state, named in the message).
+        try:
+            fresh = Backlink(**values)  # type: ignore[arg-type]
+        except ArgumentTypeError as error:
+            raise PickleStateError(f"cannot load a Backlink: {error}") from None
         for name in _FIELD_NAMES:
             object.__setattr__(self, name, getattr(fresh, name))
 
@@ -213,11 +243,13 @@ class Backlink:
 
 
 _STATE_VERSION = 1
+_STR: frozenset[type] = frozenset({str})
 _FIELD_NAMES = tuple(field.name for field in attrs.fields(Backlink))
 _TEXT_TYPES: frozenset[type] = frozenset({str, type(None)})
 _FLAG_TYPES: frozenset[type] = frozenset({bool, type(None)})
 _DATE_TYPES: frozenset[type] = frozenset({dt.date, type(None)})
-_ENUM_TYPES: frozenset[type] = frozenset({LinkKind, Section, type(None)})
+_KIND_TYPES: frozenset[type] = frozenset({LinkKind, type(None)})
+_SECTION_TYPES: frozenset[type] = frozenset({Section, type(None)})
 _SCORE_TYPES: frozenset[type] = frozenset({float, int, type(None)})
 _COUNT_TYPES: frozenset[type] = frozenset({int, type(None)})
 
@@ -279,6 +311,6 @@ def _enum_state(enum: type[_E], name: str, value: object) -> _E | None:
     try:
         return enum(value)
     except ValueError:
-        raise ArgumentTypeError(
+        raise PickleStateError(
             f"cannot load a Backlink: {name} {value!r:.80} is not a {enum.__name__} value"
         ) from None

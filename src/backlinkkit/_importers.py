@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, Generic, Literal, NoReturn, TypeVar
 
@@ -632,41 +633,44 @@ def _split_record(lines: Iterator[str], delimiter: str) -> tuple[list[str], int,
     for line in lines:
         used += 1
         pos, size = 0, len(line)
+        # Where the unquoted text of this line ends (its first CR or LF at or after `pos`),
+        # found again only once `pos` passes it: one scan per line, not one per cell.
+        stop = -1
         while True:
             if quoted:
-                quote = line.find('"', pos)
-                if quote < 0:
-                    field.append(line[pos:])  # the line end belongs to the cell
-                    break
-                field.append(line[pos:quote])
-                if line.startswith('"', quote + 1):
-                    field.append('"')
-                    pos = quote + 2
-                    continue
-                quoted, pos = False, quote + 1
+                # A quoted run (doubled quotes included) in one C-level match, not one step
+                # per quote: it ends at the closing quote or the end of the line.
+                end = _QUOTED_RUN.match(line, pos).end()  # type: ignore[union-attr]
+                field.append(line[pos:end].replace('""', '"'))
+                if end == size:
+                    break  # the line end belongs to the cell
+                quoted, pos = False, end + 1
                 continue
             if at_start and line.startswith('"', pos):
                 quoted, at_start, pos = True, False, pos + 1
                 continue
-            end = size
-            for stop in ("\r", "\n"):
-                found = line.find(stop, pos)
-                if 0 <= found < end:
-                    end = found
-            comma = line.find(delimiter, pos, end)
+            if stop < pos:
+                found = _LINE_END.search(line, pos)
+                stop = size if found is None else found.start()
+            comma = line.find(delimiter, pos, stop)
             if comma >= 0:
                 field.append(line[pos:comma])
                 cells_.append("".join(field))
                 field, at_start, pos = [], True, comma + 1
                 continue
-            field.append(line[pos:end])
+            field.append(line[pos:stop])
             cells_.append("".join(field))
-            if line[end:].strip("\r\n"):
+            if line[stop:].strip("\r\n"):
                 return cells_, used, "not valid CSV: new-line character seen in unquoted field"
             return cells_, used, None
     # The text ended inside a quoted cell: the csv module (not strict) ends the cell there.
     cells_.append("".join(field))
     return cells_, used, None
+
+
+# A quoted cell's text up to its closing quote: anything but a quote, or a doubled quote.
+_QUOTED_RUN: Final = re.compile(r'[^"]*(?:""[^"]*)*')
+_LINE_END: Final = re.compile(r"[\r\n]")
 
 
 def _split_line(line: str, delimiter: str) -> tuple[list[str] | None, str | None]:
