@@ -1119,9 +1119,9 @@ class TestLinkingSitesRefusals:
             ("Sitio,Enlaces\n\nblog.test,many\n", "is not a site and a count"),
             (
                 "source_url,anchor\nhttps://a.test/,x\n",
-                "generic export: read it with read_backlinks",
+                r"backlinks \(generic\): read it with read_backlinks",
             ),
-            ("Referring page URL,Anchor\nhttps://a.test/,x\n", "ahrefs export"),
+            ("Referring page URL,Anchor\nhttps://a.test/,x\n", r"backlinks \(ahrefs\)"),
         ],
     )
     def test_refused_at_the_header(self, text, fragment):

@@ -922,7 +922,11 @@ def _refuse_other_format(header: Sequence[str], line: int) -> None:
                     f"line {line}: this is {what}: it cannot be read as linking sites"
                 ) from exc
         return
-    _refuse_sites(header, line, f"; it is a {other.value} export: read it with read_backlinks()")
+    _refuse_sites(
+        header,
+        line,
+        f"; it is an export of backlinks ({other.value}): read it with read_backlinks()",
+    )
 
 
 def _first_rows(rows: _Rows) -> list[tuple[int, _Row | None, str | None]]:
