@@ -296,6 +296,9 @@ class LineStore:
         normal_domain_line, short = NORMAL_DOMAIN_LINE.fullmatch, _SHORT_DOMAIN_LINE
         surrogate, control = _SURROGATE.search, _CONTROL.search
         blank, comment, domain = BLANK, COMMENT, DisavowLineKind.DOMAIN
+        # What the rules made of each text read already: hostile files repeat a few lines.
+        known: dict[tuple[str, bool], tuple[DisavowLineKind, str | None, tuple[Problem, ...]]]
+        known = {}
         count = len(pieces)
         if last is not None:
             pieces = [*pieces, last]
@@ -307,7 +310,7 @@ class LineStore:
                 text, line_end = piece[:-1], "\r\n"
             else:
                 text, line_end = piece, "\n"
-            if not text:
+            if not text or not text.strip(_SPACES):  # what the rules call blank, said fast
                 lines.append((text, line_end, blank, number, None, (), False))
                 continue
             # Most lines of a real file: short normalized domains (public suffixes among them
@@ -324,7 +327,10 @@ class LineStore:
                 lines.append((text, line_end, comment, number, None, (), False))
                 continue
             escaped = undecodable and not text.isascii() and surrogate(text) is not None
-            kind, key, problems = classify(text, undecodable=escaped)
+            read = known.get((text, escaped))
+            if read is None:
+                read = known[text, escaped] = classify(text, undecodable=escaped)
+            kind, key, problems = read
             if key is not None:
                 if key in positions:
                     duplicates.setdefault(key, []).append(number - 1)
@@ -335,16 +341,29 @@ class LineStore:
             lines.append((text, line_end, kind.value, number, key, problems, escaped))
         for host in public_suffixes(domains):
             if not is_ip_address(host):  # an IP address is no suffix, whatever its dots
-                self._reread_invalid(DOMAIN_PREFIX + host)
+                self._reread_invalid(DOMAIN_PREFIX + host, known)
 
-    def _reread_invalid(self, key: str) -> None:
-        """Take the lines of `key`, read as an entry, as the invalid lines the rules make them."""
+    def _reread_invalid(
+        self,
+        key: str,
+        known: dict[tuple[str, bool], tuple[DisavowLineKind, str | None, tuple[Problem, ...]]],
+    ) -> None:
+        """Take the lines of `key`, read as an entry, as the invalid lines the rules make them.
+
+        `known` holds what the rules made of texts already (their fast path took these lines
+        for entries, so they are read again here, once per text).
+        """
         self.domains.discard(key[len(DOMAIN_PREFIX) :])
+        kept = self.kept
         for index in [self._kept_at.pop(key), *self._duplicates.pop(key, ())]:
-            line = self.kept[index]
+            line = kept[index]
             if line is not None:
                 text, ending, _, number, _, _, undecodable = line
-                self.kept[index] = make_line(text, ending, number=number, undecodable=undecodable)
+                read = known.get((text, undecodable))
+                if read is None:
+                    read = known[text, undecodable] = classify_line(text, undecodable=undecodable)
+                kind, entry_key, problems = read
+                kept[index] = (text, ending, kind.value, number, entry_key, problems, undecodable)
 
     # -- asking --------------------------------------------------------------------------------
 
