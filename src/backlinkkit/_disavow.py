@@ -95,7 +95,9 @@ class InvalidLines(enum.Enum):
 
 def _problems_of(line: Line) -> tuple[DisavowProblem, ...]:
     return tuple(
-        DisavowProblem(line=line[NUMBER], code=code, reason=reason, text=line[TEXT])
+        DisavowProblem(
+            line=line[NUMBER], code=DisavowProblemCode(code), reason=reason, text=line[TEXT]
+        )
         for code, reason in line[PROBLEMS]
     )
 
@@ -915,7 +917,7 @@ def _refusal(bad: list[Line]) -> str:
 
 
 def _commented_out(line: Line) -> Line:
-    codes = ", ".join(code.value for code, _ in line[PROBLEMS])
+    codes = ", ".join(code for code, _ in line[PROBLEMS])
     text = redact_credentials(line[TEXT].strip(_SPACES))  # a comment goes to Google too
     shown = escape_ascii(text, undecodable=line[UNDECODABLE])
     return (f"# invalid ({codes}): {shown}", "\n", COMMENT, line[NUMBER], None, (), False)
