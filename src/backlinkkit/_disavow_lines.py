@@ -316,7 +316,8 @@ class LineStore:
         surrogate, control = _SURROGATE.search, _CONTROL.search
         blank, comment, domain = BLANK, COMMENT, DisavowLineKind.DOMAIN
         # What the rules made of each text read already: hostile files repeat a few lines.
-        known: dict[tuple[str, bool], Reading] = {}
+        # (One dict per origin, keyed by text: no key tuple to make per line.)
+        known: tuple[dict[str, Reading], dict[str, Reading]] = ({}, {})
         count = len(pieces)
         if last is not None:
             pieces = [*pieces, last]
@@ -348,9 +349,10 @@ class LineStore:
                 lines.append((text, line_end, comment, number, None, (), False))
                 continue
             escaped = undecodable and not text.isascii() and surrogate(text) is not None
-            read = known.get((text, escaped))
+            readings = known[escaped]
+            read = readings.get(text)
             if read is None:
-                read = known[text, escaped] = classify(text, undecodable=escaped)
+                read = readings[text] = classify(text, undecodable=escaped)
             kind, key, problems = read
             if key is not None:
                 if key in positions:
@@ -367,12 +369,13 @@ class LineStore:
     def _reread_invalid(
         self,
         key: str,
-        known: dict[tuple[str, bool], Reading],
+        known: tuple[dict[str, Reading], dict[str, Reading]],
     ) -> None:
         """Take the lines of `key`, read as an entry, as the invalid lines the rules make them.
 
-        `known` holds what the rules made of texts already (their fast path took these lines
-        for entries, so they are read again here, once per text).
+        `known` holds what the rules made of texts already, of text lines and of undecodable
+        ones (their fast path took these lines for entries, so they are read again here, once
+        per text).
         """
         self.domains.discard(key[len(DOMAIN_PREFIX) :])
         kept = self.kept
@@ -380,9 +383,10 @@ class LineStore:
             line = kept[index]
             if line is not None:
                 text, ending, _, number, _, _, undecodable = line
-                read = known.get((text, undecodable))
+                readings = known[undecodable]
+                read = readings.get(text)
                 if read is None:
-                    read = known[text, undecodable] = read_line(text, undecodable=undecodable)
+                    read = readings[text] = read_line(text, undecodable=undecodable)
                 kind, entry_key, problems = read
                 kept[index] = (text, ending, kind.value, number, entry_key, problems, undecodable)
 
