@@ -309,6 +309,50 @@ class TestParse:
         assert line.text == "domain: a.example"
         assert [(p.line, p.code) for p in line.problems] == [(2, P.DOMAIN_SPACE)]
 
+    @pytest.mark.parametrize(
+        ("text", "code"),
+        [
+            ("domain: a.example\n" * 3, P.DOMAIN_SPACE),
+            ("domain:co.uk\n" * 3, P.PUBLIC_SUFFIX),
+            ("domain:a.example\x01\n" * 3, P.CONTROL_CHARACTER),
+        ],
+    )
+    def test_repeated_invalid_lines_each_name_their_number(self, text, code):
+        """A line repeated (read once per text) gives each copy its own line number."""
+        problems = DisavowFile.parse(text).validate()
+        assert [(p.line, p.code) for p in problems if p.code is code] == [
+            (1, code),
+            (2, code),
+            (3, code),
+        ]
+
+    def test_lines_is_a_read_only_sequence_equal_to_the_tuple(self):
+        """`lines` indexes, slices and reverses like the tuple of its lines, and equals it."""
+        lines = DisavowFile.parse("# x\ndomain:a.example\nhttp://\n").lines
+        as_tuple = tuple(lines)
+        assert (lines == as_tuple, as_tuple == lines, len(lines)) == (True, True, 3)
+        assert (lines[-1], lines[1:], list(reversed(lines))) == (
+            as_tuple[-1],
+            as_tuple[1:],
+            list(reversed(as_tuple)),
+        )
+        assert (hash(lines), repr(lines)) == (hash(as_tuple), repr(as_tuple))
+
+    def test_lines_are_those_of_the_moment_asked(self):
+        """A change to the file after `lines` was taken does not show in it."""
+        file = DisavowFile.parse("domain:a.example\n", date=dt.date(2026, 1, 2))
+        before = file.lines
+        file.remove("domain:a.example")
+        file.add_domain("b.example")
+        assert [line.text for line in before] == ["domain:a.example"]
+
+    @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
+    def test_lines_pickle_as_a_tuple(self, protocol):
+        """`lines` pickled loads as the tuple of its lines."""
+        lines = DisavowFile.parse("# x\ndomain: a.example\n").lines
+        loaded = pickle.loads(pickle.dumps(lines, protocol=protocol))
+        assert (type(loaded), loaded) == (tuple, tuple(lines))
+
     def test_entries_are_normalized_but_lines_are_not(self):
         """The entry of `domain:A.Example.` is `a.example`; the line stays as written."""
         file = DisavowFile.parse("domain:A.Example.\nHTTPS://A.example/x#y\n")
@@ -1017,8 +1061,8 @@ class TestHostRules:
         """A `domain:` line with a written-normalized host is valid exactly by the plain rules."""
         line = f"domain:{host}"
         valid = not DisavowFile.parse(line).validate()
-        if valid:
-            assert reference_host_ok(host) or is_ip_address(host)
+        if valid:  # (letter case and a trailing dot are no problem: normalizing drops them)
+            assert reference_host_ok(host.lower().removesuffix(".")) or is_ip_address(host)
         elif host == host.lower() and host.isascii() and reference_host_ok(host):
             # Only spelling may refuse a host the rules take: ada reads it as another host.
             assert codes(line) == ["domain-invalid"]
@@ -1454,9 +1498,12 @@ class TestPickle:
     @pytest.mark.parametrize("name", sorted(build_pickled_values()))
     @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
     def test_pickles_name_only_public_classes(self, name, protocol):
-        """A pickle names backlinkkit's public classes only: no private module, no function."""
+        """A pickle names backlinkkit's public classes only: no private module, no function.
+
+        (And the built-in tuple: `DisavowFile.lines`, a read-only sequence, pickles as one.)
+        """
         data = pickle.dumps(build_pickled_values()[name], protocol=protocol)
-        names = pickled_names(data)
+        names = pickled_names(data) - {("builtins", "tuple"), ("__builtin__", "tuple")}
         assert names
         assert all(module == "backlinkkit" and cls in backlinkkit.__all__ for module, cls in names)
         assert b"_disavow" not in data

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from typing import cast
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import cast, overload
 
 import attrs
 
@@ -74,6 +74,7 @@ __all__ = [
 _BOM = "\ufeff"
 # The kinds of lines as `DisavowLine` gives them, by the value lines hold.
 _KINDS = {kind.value: kind for kind in DisavowLineKind}
+_CODES = {code.value: code for code in DisavowProblemCode}  # (a dict is faster than the call)
 _SPACES = " \t"
 _STATE_VERSION = 1
 # How many problems an error message lists before it says "and N more".
@@ -95,7 +96,7 @@ class InvalidLines(enum.Enum):
 
 def _problems_of(line: Line) -> tuple[DisavowProblem, ...]:
     return tuple(
-        DisavowProblem(line=line[NUMBER], code=code, reason=reason, text=line[TEXT])
+        DisavowProblem(line=line[NUMBER], code=_CODES[code], reason=reason, text=line[TEXT])
         for code, reason in line[PROBLEMS]
     )
 
@@ -541,19 +542,15 @@ class DisavowFile:
         return isinstance(entry, DisavowEntry) and entry.line in self._store
 
     @property
-    def lines(self) -> tuple[DisavowLine, ...]:
-        """Every line as it would be written (`to_text(invalid=InvalidLines.KEEP)`)."""
-        return tuple(
-            DisavowLine(
-                line[TEXT],
-                line[ENDING],
-                _KINDS[line[KIND]],
-                line[NUMBER],
-                None if line[KEY] is None else entry_of_key(line[KEY]),
-                _problems_of(line) if line[PROBLEMS] else (),
-            )
-            for line in self._lines()
-        )
+    def lines(self) -> Sequence[DisavowLine]:
+        """Every line as it would be written (`to_text(invalid=InvalidLines.KEEP)`).
+
+        A read-only sequence, fixed when asked for (later changes to the file do not show in
+        it), that makes each `DisavowLine` when it is read: a 1,000,000-line file does not
+        build 1,000,000 objects to be counted. It equals the tuple of the same lines, and
+        pickles as one.
+        """
+        return _LineView(list(self._lines()))
 
     def covers(self, url: str) -> bool:
         r"""Whether a link from the page `url` is disavowed by this file.
@@ -787,6 +784,67 @@ class DisavowFile:
         return _joined_comments(self._store.entry_comments(key))
 
 
+def _public_line(line: Line) -> DisavowLine:
+    return DisavowLine(
+        line[TEXT],
+        line[ENDING],
+        _KINDS[line[KIND]],
+        line[NUMBER],
+        None if line[KEY] is None else entry_of_key(line[KEY]),
+        _problems_of(line) if line[PROBLEMS] else (),
+    )
+
+
+class _LineView(Sequence[DisavowLine]):
+    """`DisavowFile.lines`: the lines as a read-only sequence making `DisavowLine`s on reading.
+
+    The lines are kept as the store's plain tuples, which the garbage collector stops visiting;
+    a tuple of `DisavowLine`s is as many objects it visits at every collection.
+    """
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, lines: list[Line]) -> None:
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> DisavowLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[DisavowLine, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> DisavowLine | tuple[DisavowLine, ...]:
+        if isinstance(index, slice):
+            return tuple(map(_public_line, self._lines[index]))
+        return _public_line(self._lines[index])
+
+    def __iter__(self) -> Iterator[DisavowLine]:
+        return map(_public_line, self._lines)
+
+    def __reversed__(self) -> Iterator[DisavowLine]:
+        return map(_public_line, reversed(self._lines))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _LineView):
+            return self._lines == other._lines or tuple(self) == tuple(other)
+        if isinstance(other, tuple):
+            return len(other) == len(self) and tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[type[tuple[DisavowLine, ...]], tuple[tuple[DisavowLine, ...]]]:
+        # A plain tuple: a pickle never names a private class.
+        return tuple, (tuple(self),)
+
+
 def _host_of(url_key: str) -> str:
     # `example.com.` is `example.com`: a trailing dot does not take a host out of a domain.
     return url_host(url_key).removesuffix(".")
@@ -858,7 +916,7 @@ def _refusal(bad: list[Line]) -> str:
 
 
 def _commented_out(line: Line) -> Line:
-    codes = ", ".join(code.value for code, _ in line[PROBLEMS])
+    codes = ", ".join(code for code, _ in line[PROBLEMS])
     text = redact_credentials(line[TEXT].strip(_SPACES))  # a comment goes to Google too
     shown = escape_ascii(text, undecodable=line[UNDECODABLE])
     return (f"# invalid ({codes}): {shown}", "\n", COMMENT, line[NUMBER], None, (), False)

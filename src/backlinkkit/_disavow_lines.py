@@ -43,10 +43,13 @@ __all__ = [
     "Block",
     "Layout",
     "Line",
+    "LineProblem",
     "LineStore",
     "comment_line",
     "first_line_bom",
     "make_line",
+    "plain_problems",
+    "read_line",
     "rewritten",
     "to_bytes",
     "to_text",
@@ -63,6 +66,9 @@ _ENDING_CODES = {ending: str(code) for code, ending in enumerate(_ENDINGS)}
 # Up to this length a `domain:` line matching NORMAL_DOMAIN_LINE has no label over 63 characters.
 _SHORT_DOMAIN_LINE = len(DOMAIN_PREFIX) + 63
 
+#: A problem as a line holds it: its code's value and its reason (strings only, for the reason
+#: below: a tuple holding an enum member stays tracked, and a hostile file can be all problems).
+LineProblem = tuple[str, str]
 #: A line inside a file: (text, ending, kind, number, key, problems, undecodable), read through
 #: the field numbers below. A plain tuple of strings and numbers on purpose: the garbage
 #: collector stops visiting such a tuple after its first look, and a file is 100,000 of them
@@ -72,7 +78,9 @@ _SHORT_DOMAIN_LINE = len(DOMAIN_PREFIX) + 63
 #: the parsed input (None for lines added since); `key` the entry key of an entry line
 #: (`domain:host` or the normalized URL); `undecodable` says `text` holds undecodable bytes of
 #: a `bytes` input as surrogate escapes (see the module).
-Line = tuple[str, str, str, int | None, str | None, tuple[Problem, ...], bool]
+Line = tuple[str, str, str, int | None, str | None, tuple[LineProblem, ...], bool]
+#: What the rules make of a line's text: kind, entry key, problems (see `plain_problems`).
+Reading = tuple[DisavowLineKind, str | None, tuple[LineProblem, ...]]
 TEXT: Final = 0
 ENDING: Final = 1
 KIND: Final = 2
@@ -92,11 +100,22 @@ def identity(line: Line) -> tuple[str, bool]:
     return line[TEXT].strip(_SPACES), line[UNDECODABLE]
 
 
+def plain_problems(problems: tuple[Problem, ...]) -> tuple[LineProblem, ...]:
+    """The problems as a line holds them: (code value, reason)."""
+    return tuple([(code.value, reason) for code, reason in problems])
+
+
+def read_line(text: str, *, undecodable: bool) -> Reading:
+    """What `classify_line` makes of `text`, its problems as a line holds them."""
+    kind, key, problems = classify_line(text, undecodable=undecodable)
+    return kind, key, plain_problems(problems) if problems else ()
+
+
 def make_line(
     text: str, ending: str = "\n", *, number: int | None = None, undecodable: bool = False
 ) -> Line:
     """A line of `text`, classified."""
-    kind, key, problems = classify_line(text, undecodable=undecodable)
+    kind, key, problems = read_line(text, undecodable=undecodable)
     return (text, ending, kind.value, number, key, problems, undecodable)
 
 
@@ -292,22 +311,28 @@ class LineStore:
         r"""Read lines ended by `\n` (or CRLF), then `last`, a line without a line end."""
         lines = self.kept
         positions, duplicates, domains = self._kept_at, self._duplicates, self.domains
-        classify = classify_line
+        classify = read_line
         normal_domain_line, short = NORMAL_DOMAIN_LINE.fullmatch, _SHORT_DOMAIN_LINE
         surrogate, control = _SURROGATE.search, _CONTROL.search
         blank, comment, domain = BLANK, COMMENT, DisavowLineKind.DOMAIN
+        # What the rules made of each text read already: hostile files repeat a few lines.
+        # (One dict per origin, keyed by text: no key tuple to make per line.)
+        known: tuple[dict[str, Reading], dict[str, Reading]] = ({}, {})
         count = len(pieces)
         if last is not None:
             pieces = [*pieces, last]
         # One pass, locals only: a 100,000-line file goes through here.
         for number, piece in enumerate(pieces, 1):
+            if not piece:  # an empty line, ended by "\n" (a last line is never empty)
+                lines.append(("", "\n", blank, number, None, (), False))
+                continue
             if number > count:  # the last line, without a line end: a CR there is its own
                 text, line_end = piece, ""
             elif piece[-1:] == "\r":
                 text, line_end = piece[:-1], "\r\n"
             else:
                 text, line_end = piece, "\n"
-            if not text:
+            if not text or not text.strip(_SPACES):  # what the rules call blank, said fast
                 lines.append((text, line_end, blank, number, None, (), False))
                 continue
             # Most lines of a real file: short normalized domains (public suffixes among them
@@ -324,7 +349,11 @@ class LineStore:
                 lines.append((text, line_end, comment, number, None, (), False))
                 continue
             escaped = undecodable and not text.isascii() and surrogate(text) is not None
-            kind, key, problems = classify(text, undecodable=escaped)
+            readings = known[escaped]
+            read = readings.get(text)
+            if read is None:
+                read = readings[text] = classify(text, undecodable=escaped)
+            kind, key, problems = read
             if key is not None:
                 if key in positions:
                     duplicates.setdefault(key, []).append(number - 1)
@@ -335,16 +364,31 @@ class LineStore:
             lines.append((text, line_end, kind.value, number, key, problems, escaped))
         for host in public_suffixes(domains):
             if not is_ip_address(host):  # an IP address is no suffix, whatever its dots
-                self._reread_invalid(DOMAIN_PREFIX + host)
+                self._reread_invalid(DOMAIN_PREFIX + host, known)
 
-    def _reread_invalid(self, key: str) -> None:
-        """Take the lines of `key`, read as an entry, as the invalid lines the rules make them."""
+    def _reread_invalid(
+        self,
+        key: str,
+        known: tuple[dict[str, Reading], dict[str, Reading]],
+    ) -> None:
+        """Take the lines of `key`, read as an entry, as the invalid lines the rules make them.
+
+        `known` holds what the rules made of texts already, of text lines and of undecodable
+        ones (their fast path took these lines for entries, so they are read again here, once
+        per text).
+        """
         self.domains.discard(key[len(DOMAIN_PREFIX) :])
+        kept = self.kept
         for index in [self._kept_at.pop(key), *self._duplicates.pop(key, ())]:
-            line = self.kept[index]
+            line = kept[index]
             if line is not None:
                 text, ending, _, number, _, _, undecodable = line
-                self.kept[index] = make_line(text, ending, number=number, undecodable=undecodable)
+                readings = known[undecodable]
+                read = readings.get(text)
+                if read is None:
+                    read = readings[text] = read_line(text, undecodable=undecodable)
+                kind, entry_key, problems = read
+                kept[index] = (text, ending, kind.value, number, entry_key, problems, undecodable)
 
     # -- asking --------------------------------------------------------------------------------
 

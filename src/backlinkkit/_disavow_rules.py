@@ -400,7 +400,7 @@ def host_problems(host: str, shown: str) -> list[Problem]:
                 ),
             )
         )
-    elif any(c in host for c in "/?#"):
+    elif "/" in host or "?" in host or "#" in host:
         problems.append(
             (
                 DisavowProblemCode.DOMAIN_PATH,
