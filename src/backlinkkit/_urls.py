@@ -222,6 +222,10 @@ def join_url(base: str, href: str) -> str | None:
     return _ada_join(base, href)
 
 
+# What makes a "host" a URL or a path: searched once, not once per character.
+_URL_MARK = re.compile(r"[/?#@\\]")
+
+
 def normalize_host(host: str) -> str:
     """Lower-case `host`, turn it into punycode and drop a trailing dot.
 
@@ -239,7 +243,7 @@ def normalize_host(host: str) -> str:
     """
     stripped = host.strip().rstrip(".")
     # '/', '?', '#', '@' or a ':' outside brackets make a URL or a port, not a bare host.
-    looks_like_url = any(c in stripped for c in "/?#@\\") or (
+    looks_like_url = _URL_MARK.search(stripped) is not None or (
         ":" in stripped and not stripped.startswith("[")
     )
     parsed = None if looks_like_url or not stripped else hostname(f"http://{stripped}/")
