@@ -27,8 +27,9 @@ Find the backlinks to your target sites in web archives (WARC or WAT files, such
 Crawl's), and write OUT/backlinks/ (Parquet rows), OUT/profiles/<target>.json (a link profile
 per target) and OUT/job.json (what was read, skipped and kept). Runs on Spark, in local mode
 by default (--master for a cluster), or without Spark in N processes (--processes N).
-Exit status: 0 done, 1 refused (bad targets, no archives, OUT has results, Spark failed),
-2 bad usage or unreadable file."""
+Exit status: 0 done, 1 refused (bad targets, no archives, a source that is neither an
+archive nor a text manifest, OUT has results, Spark failed), 2 bad usage or unreadable file,
+4 standard output failed."""
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
