@@ -77,10 +77,18 @@ def _page_cases(scale: float) -> Iterator[tuple[str, bytes, dict[str, str] | Non
     )
     yield "comment storm", ("<!-- <a href=/c> -->" * n).encode(), None
     yield "unclosed comment", ("<!--" + "<a href=/c>" * n).encode(), None
-    # (libxml2 builds an element's attributes in quadratic time: 100,000 take about 20 s)
-    for count in (1_000, 10_000, 30_000):
+    # libxml2 builds an element's attributes in quadratic time (100,000 took about 20 s): the
+    # extraction keeps the first 1,000 of each element; values holding ">" or "<a" must not let
+    # a tag escape that bound or make its pre-scan quadratic.
+    for count in (1_000, 10_000, 30_000, 100_000):
         storm = " ".join(f"a{i}" for i in range(count))
         yield f"one element, {count:,} attributes", f'<a href="/x" {storm}>x</a>'.encode(), None
+    storm = " ".join(f'a{i}=">"' for i in range(100_000))
+    yield 'one element, 100,000 attributes a=">"', f"<a href=/x {storm}>x</a>".encode(), None
+    tag = "<a href=/x " + " ".join(f'q{i}="<a a="' for i in range(999)) + ">x</a>"
+    yield 'tags of 999 attributes q="<a a="', tag.encode() * max(1, int(scale * 90)), None
+    tag = "<a href=/x " + " ".join(f"q{i}=<a" for i in range(999)) + ">x</a>"
+    yield "tags of 999 attributes q=<a", tag.encode() * max(1, int(scale * 120)), None
     yield "many elements, 500 attributes each", ("<a href=/x " + " ".join(f"a{i}" for i in range(500)) + ">x</a>").encode() * max(1, int(scale * 250)), None  # fmt: skip
     header = "text/html; " + "charset" * int(scale * 230_000)
     yield "Content-Type: 'charset' x 230,000", b"<a href=/x>x</a>", {"Content-Type": header}

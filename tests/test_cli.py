@@ -383,3 +383,131 @@ class TestWrapper:
         assert capsys.readouterr().out == "10"
         assert main(["probe", str(large)]) == ExitStatus.INPUT_REFUSED
         assert f"{large} is larger than 0 MiB" in capsys.readouterr().err
+
+
+@pytest.fixture
+def every_command(tmp_path):
+    """A successful command line per subcommand, on small inputs written here."""
+    export = tmp_path / "me.csv"
+    export.write_text(
+        "Referring page URL,Target URL,Anchor\nhttps://a.example/x,https://me.example/,hi\n"
+    )
+    manifest = tmp_path / "warc.paths"
+    manifest.write_text("missing.warc.gz\n")  # counted as unreadable: the job still reports
+    page = tmp_path / "page.html"
+    page.write_bytes(HTML)
+    out = str(tmp_path / "out")
+    return {
+        "links": ["links", str(page), "--url", PAGE_URL],
+        "audit": ["audit", str(export), "--site", "me.example", "--out", out],
+        "warc": ["warc", str(manifest), "--target", "me.example", "--processes", "1", "--out", out],
+        "gap": ["gap", str(export), "--site", "me.example", "--competitor",
+                f"a.example={export}", "--out", out],
+        "diff": ["diff", str(export), str(export), "--site", "me.example", "--out", out],
+    }  # fmt: skip
+
+
+COMMANDS = ["links", "audit", "warc", "gap", "diff"]
+
+
+def replace_input(argv: list[str], source: str) -> list[str]:
+    """The command line with its input (the first file argument) replaced by `source`."""
+    return [argv[0], source, *argv[2:]]
+
+
+class TestEveryCommandsStreams:
+    """Every subcommand on broken streams and endless input: one line, the documented status.
+
+    `audit` is the documented exception for standard output: its files are its product, so a
+    standard output that fails does not change its status (docs/cli.md).
+    """
+
+    @pytest.mark.parametrize("name", COMMANDS)
+    def test_succeeds(self, every_command, name):
+        """The baseline: each command line runs and exits 0, printing something."""
+        result = backlinkkit(*every_command[name])
+        assert (result.returncode, result.stdout != b"") == (ExitStatus.OK, True), result.stderr
+
+    @pytest.mark.parametrize("name", COMMANDS)
+    def test_closed_stdout(self, every_command, name):
+        """Standard output closed: exit 4 with one line (audit: 0, nothing said)."""
+        result = backlinkkit(*every_command[name], shell_tail=">&-")
+        if name == "audit":
+            assert (result.returncode, result.stderr) == (ExitStatus.OK, b"")
+        else:
+            assert result.returncode == ExitStatus.OUTPUT_FAILED
+            assert one_line(result.stderr) == f"backlinkkit {name}: standard output is closed"
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+    @pytest.mark.parametrize("name", COMMANDS)
+    def test_full_disk(self, every_command, name):
+        """/dev/full as standard output: one line; exit 4 (audit: 0)."""
+        with Path("/dev/full").open("wb") as full:
+            result = backlinkkit(*every_command[name], stdout=full)
+        line = one_line(result.stderr)
+        if name == "audit":
+            assert result.returncode == ExitStatus.OK
+            assert (
+                line
+                == "backlinkkit audit: cannot write to standard output: No space left on device"
+            )
+        else:
+            assert result.returncode == ExitStatus.OUTPUT_FAILED
+            assert line == (
+                f"backlinkkit {name}: cannot write standard output: no space left on the device"
+            )
+
+    @pytest.mark.parametrize("name", COMMANDS)
+    def test_reader_gone(self, every_command, name, tmp_path):
+        """A reader gone before the output (`| true`): one line, exit 4 (audit: 0, silent)."""
+        errors, status = tmp_path / "errors.txt", tmp_path / "status.txt"
+        quoted = " ".join(f"'{arg}'" for arg in every_command[name])
+        script = f'("$0" -m backlinkkit {quoted} 2>"{errors}"; echo $? >"{status}") | true'
+        subprocess.run(["sh", "-c", script, sys.executable], check=True, timeout=120)
+        if name == "audit":
+            assert (status.read_text(), errors.read_bytes()) == ("0\n", b"")
+        else:
+            assert status.read_text() == f"{ExitStatus.OUTPUT_FAILED}\n"
+            assert one_line(errors.read_bytes()) == (
+                f"backlinkkit {name}: standard output was closed by its reader (broken pipe)"
+            )
+
+    @pytest.mark.parametrize("name", COMMANDS)
+    def test_closed_stdin(self, every_command, name):
+        """`-` as the input with standard input closed: one line, exit 2."""
+        result = backlinkkit(*replace_input(every_command[name], "-"), shell_tail="<&-")
+        assert result.returncode == ExitStatus.USAGE
+        assert one_line(result.stderr).startswith(f"backlinkkit {name}: cannot read ")
+
+    @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+    @pytest.mark.parametrize("name", COMMANDS)
+    def test_dev_zero_input(self, every_command, name):
+        """/dev/zero as the input: refused in one line, exit 1 (the timeout catches a hang)."""
+        result = backlinkkit(*replace_input(every_command[name], "/dev/zero"))
+        assert result.returncode == ExitStatus.INPUT_REFUSED
+        assert one_line(result.stderr).startswith(f"backlinkkit {name}: /dev/zero")
+
+    @pytest.mark.parametrize("stderr", ["2>&-", "2>/dev/full"])
+    @pytest.mark.parametrize(("source", "status"), [("/dev/zero", 1), ("missing.txt", 2)])
+    def test_warc_with_stderr_broken(self, every_command, stderr, source, status):
+        """warc's failures keep their status when standard error is closed or full."""
+        result = backlinkkit(*replace_input(every_command["warc"], source), shell_tail=stderr)
+        assert result.returncode == status
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+    @pytest.mark.parametrize("argv", [["--help"], ["warc", "--help"], ["links", "--help"]])
+    def test_help_on_full_disk(self, argv):
+        """--help on /dev/full: one line, exit 4."""
+        with Path("/dev/full").open("wb") as full:
+            result = backlinkkit(*argv, stdout=full)
+        assert result.returncode == ExitStatus.OUTPUT_FAILED
+        assert one_line(result.stderr) == (
+            "backlinkkit: cannot write standard output: no space left on the device"
+        )
+
+    @pytest.mark.parametrize("argv", [["--help"], ["audit", "--help"]])
+    def test_help_with_closed_stdout(self, argv):
+        """--help with standard output closed: one line (not the help) on stderr, exit 4."""
+        result = backlinkkit(*argv, shell_tail=">&-")
+        assert result.returncode == ExitStatus.OUTPUT_FAILED
+        assert one_line(result.stderr) == "backlinkkit: standard output is closed"

@@ -27,6 +27,7 @@ from backlinkkit import (
     Section,
     extract_links,
 )
+from backlinkkit._attributes import MAX_ATTRIBUTES, capped
 from backlinkkit._extract import (
     _SECTION_FOR_ROLE,
     _SECTION_FOR_TAG,
@@ -924,3 +925,67 @@ def test_exported():
     """extract_links is public API."""
     assert "extract_links" in backlinkkit.__all__
     assert backlinkkit.extract_links is extract_links
+
+
+HTML_WITH_GT = b'<a href="/x" onclick="if (a > b) go()" title=\'1 > 0\'>x</a>' * 300
+
+
+class TestAttributeCap:
+    """One element's attributes past `MAX_ATTRIBUTES` are dropped before libxml2 parses them."""
+
+    def test_page_with_100000_attributes_keeps_its_link(self):
+        """href and rel before 100,000 other attributes: the link is there, rel and all."""
+        storm = " ".join(f"a{i}" for i in range(100_000))
+        page = extract_links(f'<a href="/x" rel="nofollow" {storm}>x</a><a href=/y>y</a>', PAGE)
+        assert [(link.url, link.rel, link.text) for link in page] == [
+            ("https://www.example.com/x", ("nofollow",), "x"),
+            ("https://www.example.com/y", (), "y"),
+        ]
+
+    def test_counts_what_is_dropped(self):
+        """The first MAX_ATTRIBUTES are kept as written, the rest dropped and counted."""
+        names = [f"a{i}" for i in range(MAX_ATTRIBUTES + 5)]
+        tag = "<p " + " ".join(f'{name}="{">" if i % 2 else ""}"' for i, name in enumerate(names))
+        data, dropped = capped(f"{tag} />text".encode())
+        kept = tag[: tag.index(f" {names[MAX_ATTRIBUTES]}=")]
+        assert (data, dropped) == (f"{kept} />text".encode(), 5)
+
+    def test_normal_page_is_the_same_bytes(self):
+        """A page under the cap comes back as the very same bytes object, unscanned or not."""
+        for data in (HTML_WITH_GT, b"<a href=/x>x</a>" * 500):
+            assert capped(data) == (data, 0)
+            assert capped(data)[0] is data
+
+    @pytest.mark.parametrize("count", [MAX_ATTRIBUTES - 1, MAX_ATTRIBUTES])
+    def test_a_tag_at_the_cap_is_left_alone(self, count):
+        """Up to MAX_ATTRIBUTES attributes (values holding ">", so the tag is scanned): as is."""
+        data = ("<a href=/x " + " ".join(f'a{i}=">"' for i in range(count - 1)) + ">x</a>").encode()
+        assert capped(data) == (data, 0)
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["a", "p", "area", "link", "x-y"]),
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(["href", "rel", "title", "x", "d", "data-v"]),
+                        st.sampled_from(["", "/a", ">", "'", '"', "<b>", "a b", "=", "/"]),
+                        st.sampled_from(['"', "'", ""]),
+                    ),
+                    max_size=40,
+                ),
+                st.sampled_from(["text", "", " <b>bold</b>", ">"]),
+            ),
+            max_size=80,
+        )
+    )
+    def test_pages_under_the_cap_give_the_same_links(self, elements):
+        """Any page whose tags stay under the cap: the same bytes, so the same links."""
+        html = "".join(
+            f"<{tag} "
+            + " ".join(f"{name}={quote}{value}{quote}" for name, value, quote in attributes)
+            + f">{text}</{tag}>"
+            for tag, attributes, text in elements
+        ).encode()
+        assert capped(html) == (html, 0)

@@ -35,9 +35,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import attrs
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from ._errors import BacklinkkitError
 from ._examples import EXAMPLE_URL, example_page
@@ -249,6 +252,11 @@ def _run(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse's usage errors (2) and --help (0)
         return _flushed(exit_.code if isinstance(exit_.code, int) else ExitStatus.USAGE)
+    except _OutputFailedError as error:  # --help with standard output closed
+        return _fail("", str(error), ExitStatus.OUTPUT_FAILED)
+    except OSError as error:  # --help on a full device or a broken pipe
+        _silence(sys.stdout)
+        return _fail("", _output_failure(error), ExitStatus.OUTPUT_FAILED)
     name: str = args.command
     console = Console(sys.stdin, sys.stdout)
     try:
@@ -263,7 +271,7 @@ def _run(argv: Sequence[str] | None) -> int:
         return _fail(name, str(error), ExitStatus.OUTPUT_FAILED)
     except OSError as error:
         # Input is read through Console.read, so an OSError here is the output's.
-        _silence_stdout()
+        _silence(sys.stdout)
         return _fail(name, _output_failure(error), ExitStatus.OUTPUT_FAILED)
     except KeyboardInterrupt:
         return _fail(name, "interrupted", ExitStatus.INTERRUPTED)
@@ -301,12 +309,12 @@ def _output_failure(error: OSError) -> str:
     return f"cannot write standard output: {error.strerror or error}"
 
 
-def _silence_stdout() -> None:
-    # What could not be written stays buffered, and Python would try again at exit and print a
-    # traceback-like warning: standard output goes to the null device instead.
+def _silence(stream: TextIO | None) -> None:
+    # What could not be written stays buffered, and Python would try again at exit, print a
+    # traceback-like warning and exit 120: the stream goes to the null device instead.
     try:
         null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
+        os.dup2(null, stream.fileno())  # type: ignore[union-attr]
         os.close(null)
     except (AttributeError, OSError, ValueError):
         pass
@@ -318,7 +326,7 @@ def _flushed(status: int) -> int:
         if sys.stdout is not None:
             sys.stdout.flush()
     except OSError as error:
-        _silence_stdout()
+        _silence(sys.stdout)
         _note("", _output_failure(error))
         return ExitStatus.OUTPUT_FAILED
     return status
@@ -331,8 +339,8 @@ def _note(name: str, message: str) -> None:
     try:
         sys.stderr.write(f"{prefix}: {message}\n")
         sys.stderr.flush()
-    except OSError:
-        pass
+    except (OSError, ValueError):  # standard error full or gone too: nothing else to tell
+        _silence(sys.stderr)
 
 
 def _fail(name: str, message: str, status: ExitStatus) -> int:
@@ -341,8 +349,21 @@ def _fail(name: str, message: str, status: ExitStatus) -> int:
     return status
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that help that cannot be written is an output failure, not silence."""
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        if file is not None:
+            super().print_help(file)
+            return
+        if sys.stdout is None:  # argparse would write it to standard error instead
+            raise _OutputFailedError("standard output is closed")
+        sys.stdout.write(self.format_help())  # an OSError reaches `_run`
+        sys.stdout.flush()
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="backlinkkit",
         description="Link analysis for SEO: browser-faithful link extraction.",
         epilog=_EXIT_STATUS_HELP,

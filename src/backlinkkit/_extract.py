@@ -5,8 +5,8 @@ parse of UTF-8 bytes; one C-level `iter(*tags)` scan for links, landmarks, `<nos
 elements instead of a Python walk over every node; each link's landmark found up its ancestors,
 each element looked at once; URLs joined once per distinct href (and not parsed at all when
 already in serialized form), sites looked up once per host. Every path takes time in proportion
-to its input (benchmarks/hostile_pages.py), but for libxml2's own quadratic building of an
-element with very many attributes.
+to its input (benchmarks/hostile_pages.py): libxml2 builds an element's attributes in quadratic
+time, so a linear pre-scan keeps the first `MAX_ATTRIBUTES` (1,000) of each (`_attributes`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from ._attributes import capped
 from ._encoding import decode, python_codec, sniff
 from ._errors import InvalidURLError
 from ._headers import header_value
@@ -175,6 +176,7 @@ def extract_links(
             data = decode(data, encoding).encode("utf-8", errors="replace")
     else:
         raise TypeError(f"html must be bytes or str, not {type(html).__name__}")
+    data, _ = capped(data)  # the attributes past 1,000 of one element are dropped
     root = _parse(data)
     x_robots = header_value(headers, "x-robots-tag")
     if root is None:

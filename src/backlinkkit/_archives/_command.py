@@ -6,21 +6,20 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
-from .._cli import Console, subcommand
+from .._cli import CommandError, Console, ExitStatus, main, subcommand
 from .._errors import BacklinkkitError
 from ._scan import ArchiveFormat, ArchiveStats, archive_locations, scan_archives
+from ._sources import check_manifests
 from ._targets import Target, targets_from_toml
 
 __all__ = ["run_from_argv"]
 
-_EXIT_REFUSED = 1
-_EXIT_USAGE = 2
+_EXIT_REFUSED = ExitStatus.INPUT_REFUSED
+_EXIT_USAGE = ExitStatus.USAGE
 _DEFAULT_OUT = "backlinkkit-out"
 
 _DESCRIPTION = """\
@@ -28,8 +27,9 @@ Find the backlinks to your target sites in web archives (WARC or WAT files, such
 Crawl's), and write OUT/backlinks/ (Parquet rows), OUT/profiles/<target>.json (a link profile
 per target) and OUT/job.json (what was read, skipped and kept). Runs on Spark, in local mode
 by default (--master for a cluster), or without Spark in N processes (--processes N).
-Exit status: 0 done, 1 refused (bad targets, no archives, OUT has results, Spark failed),
-2 bad usage or unreadable file."""
+Exit status: 0 done, 1 refused (bad targets, no archives, a source that is neither an
+archive nor a text manifest, OUT has results, Spark failed), 2 bad usage or unreadable file,
+4 standard output failed."""
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,9 +77,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _fail(message: str, status: int) -> int:
-    sys.stderr.write(f"backlinkkit warc: {message}\n")
-    return status
+def _fail(message: str, status: ExitStatus) -> int:
+    # `main` writes the one line (or drops it when standard error is closed or full).
+    raise CommandError(message, status)
 
 
 def _targets(args: argparse.Namespace) -> tuple[Target, ...]:
@@ -95,10 +95,10 @@ def _targets(args: argparse.Namespace) -> tuple[Target, ...]:
     arguments=_arguments,
 )
 def _warc(args: argparse.Namespace, console: Console) -> int:
-    return _warc_command(args, console.out)
+    return _warc_command(args, console)
 
 
-def _warc_command(args: argparse.Namespace, out: TextIO) -> int:
+def _warc_command(args: argparse.Namespace, console: Console) -> int:
     if args.processes is not None and args.processes < 1:
         return _fail("--processes must be at least 1", _EXIT_USAGE)
     if args.files_per_task < 1:
@@ -109,6 +109,12 @@ def _warc_command(args: argparse.Namespace, out: TextIO) -> int:
         targets = _targets(args)
     except OSError as error:
         return _fail(f"cannot read {args.targets}: {error.strerror or error}", _EXIT_USAGE)
+    except BacklinkkitError as error:
+        return _fail(str(error), _EXIT_REFUSED)
+    try:
+        check_manifests(args.sources)
+    except OSError as error:
+        return _fail(f"cannot read {getattr(error, 'filename', None) or error}", _EXIT_USAGE)
     except BacklinkkitError as error:
         return _fail(str(error), _EXIT_REFUSED)
     fmt = None if args.format is None else ArchiveFormat(args.format)
@@ -122,8 +128,8 @@ def _warc_command(args: argparse.Namespace, out: TextIO) -> int:
         return _fail(f"cannot read {getattr(error, 'filename', None) or error}", _EXIT_USAGE)
     except BacklinkkitError as error:
         return _fail(str(error), _EXIT_REFUSED)
-    out.write(_report(stats, kept, args.out))
-    return 0
+    console.out.write(_report(stats, kept, args.out))
+    return ExitStatus.OK
 
 
 def _run_processes(
@@ -188,7 +194,8 @@ def _report(stats: ArchiveStats, kept: int, out: str) -> str:
 
 
 def run_from_argv(argv: Sequence[str]) -> int:
-    """Run `backlinkkit warc` with these arguments (the command without `warc`)."""
-    parser = argparse.ArgumentParser(prog="backlinkkit warc", description=_DESCRIPTION)
-    _arguments(parser)
-    return _warc_command(parser.parse_args(list(argv)), sys.stdout)
+    """Run `backlinkkit warc` with these arguments (the command without `warc`).
+
+    It runs through the command line's `main`: the same one-line failures and exit statuses.
+    """
+    return main(["warc", *argv])

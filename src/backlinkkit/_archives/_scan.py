@@ -27,6 +27,7 @@ from ._sources import (
     is_archive_name,
     manifest_entries,
     open_input,
+    read_manifest,
     resolve_entry,
 )
 from ._targets import Target
@@ -281,7 +282,7 @@ def archive_locations(sources: Iterable[str], *, prefix: str | None = None) -> l
             locations.append(source)
             continue
         with open_input(source) as stream:
-            data = stream.read()
+            data = read_manifest(stream, source)
         locations.extend(resolve_entry(entry, prefix) for entry in manifest_entries(data))
     return locations
 

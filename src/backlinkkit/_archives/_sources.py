@@ -10,22 +10,32 @@ from __future__ import annotations
 
 import gzip
 import urllib.parse
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .._errors import MissingDependencyError
+from ._errors import ArchiveJobError
 
 __all__ = [
+    "MANIFEST_LIMIT",
     "archive_format_of",
+    "check_manifests",
     "exists",
     "is_archive_name",
     "join_location",
     "manifest_entries",
     "open_input",
     "open_output",
+    "read_manifest",
     "resolve_entry",
 ]
+
+MANIFEST_LIMIT = 256 << 20
+"""The largest manifest read, decompressed (Common Crawl's hold about 15 MB)."""
+_SNIFF = 4096  # the first bytes that tell a manifest (text) from anything else
+_GZIP_MAGIC = b"\x1f\x8b"
 
 _ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wat", ".wat.gz")
 _HADOOP_S3 = {"s3a": "s3", "s3n": "s3"}
@@ -138,6 +148,72 @@ def resolve_entry(entry: str, prefix: str | None) -> str:
     if prefix is None or _split(entry)[0] is not None or entry.startswith("/"):
         return entry
     return prefix.rstrip("/") + "/" + entry.lstrip("/")
+
+
+def _not_a_manifest(location: str, why: str) -> ArchiveJobError:
+    return ArchiveJobError(
+        f"{location} is neither an archive (.warc, .warc.gz, .wat, .wat.gz) nor a manifest "
+        f"(one archive path a line): {why}"
+    )
+
+
+def read_manifest(stream: IO[bytes], location: str) -> bytes:
+    """The text of a manifest, decompressed, read only as far as it can be one.
+
+    A manifest is text, one path a line: its first bytes decide, so `/dev/zero` or a binary
+    file is refused at once, and no manifest is read past `MANIFEST_LIMIT` bytes.
+
+    Raises:
+        ArchiveJobError: it holds a NUL byte, or more than `MANIFEST_LIMIT` bytes.
+        OSError: it cannot be read, or is gzip'd data that does not decompress.
+    """
+    decompressor = None
+    first = stream.read(_SNIFF)
+    if first[:2] == _GZIP_MAGIC:
+        decompressor = zlib.decompressobj(wbits=31)
+    parts: list[bytes] = []
+    size = 0
+    chunk = first
+    while chunk:
+        if decompressor is not None:
+            try:
+                text = decompressor.decompress(chunk, MANIFEST_LIMIT + 1 - size)
+            except zlib.error as error:
+                raise OSError(f"{location}: not gzip data ({error})") from None
+            chunk = decompressor.unconsumed_tail
+        else:
+            text, chunk = chunk, b""
+        if b"\0" in text:
+            raise _not_a_manifest(location, "it holds binary data")
+        size += len(text)
+        if size > MANIFEST_LIMIT:
+            raise _not_a_manifest(location, f"it is over {MANIFEST_LIMIT >> 20} MiB")
+        parts.append(text)
+        if not chunk:
+            chunk = stream.read(1 << 20)
+    return b"".join(parts)
+
+
+def check_manifests(sources: Iterable[str]) -> None:
+    """Refuse, at their first bytes, the local sources that are neither archives nor manifests.
+
+    Raises:
+        ArchiveJobError: a local source is binary data with no archive's name.
+        OSError: a local source cannot be opened or read.
+    """
+    for source in sources:
+        local = _local_path(source)
+        if local is None or is_archive_name(source):
+            continue
+        with Path(local).open("rb") as stream:
+            first = stream.read(_SNIFF)
+        if first[:2] == _GZIP_MAGIC:
+            try:
+                first = zlib.decompressobj(wbits=31).decompress(first, _SNIFF)
+            except zlib.error as error:
+                raise OSError(f"{source}: not gzip data ({error})") from None
+        if b"\0" in first:
+            raise _not_a_manifest(source, "it holds binary data")
 
 
 def manifest_entries(data: bytes) -> Iterator[str]:
