@@ -80,7 +80,7 @@ def docs(session: nox.Session) -> None:
 def spark(session: nox.Session) -> None:
     """The Spark job's tests, on a local Spark (Java 17; pyspark builds from source, ~1 min)."""
     session.install(".[spark]", *nox.project.dependency_groups(PYPROJECT, "tests"))
-    session.run("pytest", "tests/test_spark.py", *session.posargs)
+    session.run("pytest", "tests/archives/test_spark.py", *session.posargs)
 
 
 @nox.session

@@ -35,7 +35,7 @@ from lxml import etree
 
 from backlinkkit import extract_links
 
-# extract_links's parser settings (backlinkkit._extract._parser), for the second ceiling.
+# extract_links's parser settings (backlinkkit._web._extract._parser), for the second ceiling.
 PARSER_OPTIONS = {
     "encoding": "utf-8",
     "huge_tree": True,

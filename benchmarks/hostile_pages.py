@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from backlinkkit import BacklinkkitError, extract_links
-from backlinkkit._encoding import prescan, sniff
+from backlinkkit._web._encoding import prescan, sniff
 
 PAGE = "https://www.example.com/dir/page.html"
 MB = 1_000_000

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import backlinkkit
-from backlinkkit._export_headers import GENERIC_COLUMNS
+from backlinkkit._importers._tool_headers import GENERIC_COLUMNS
 
 COLUMNS = [*GENERIC_COLUMNS[:12], "extra"]  # the documented generic layout: 12 fields, extra
 

@@ -41,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from backlinkkit._export_headers import GENERIC_COLUMNS
+from backlinkkit._importers._tool_headers import GENERIC_COLUMNS
 
 TARGET = "example.com"
 BRANDS = ("Example",)

@@ -142,7 +142,7 @@ def _wat_text(element: etree._Element) -> str:
 def wat_metadata(url: str, body: bytes) -> dict:
     page = extract_links(body, url)  # for the encoding the WARC path would decode with
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=True)
-    from backlinkkit._encoding import (
+    from backlinkkit._web._encoding import (
         decode,
     )  # the benchmark's own builder: the WARC path's decoding
 

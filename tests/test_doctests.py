@@ -61,7 +61,7 @@ def _examples() -> list[doctest.DocTest]:
 
 
 # Examples that need an optional dependency the module imports on use, by the example's name.
-_NEEDS = {"backlinkkit._target_check.check_targets": "requests"}
+_NEEDS = {"backlinkkit._compare._target_check.check_targets": "requests"}
 
 
 @pytest.mark.parametrize("example", _examples(), ids=lambda t: t.name)

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._anchors import AnchorCategory, AnchorClass, AnchorClassifier, AnchorRule, normalize_anchor
-from ._authority import (
+from ._anchors._classifier import (
+    AnchorCategory,
+    AnchorClass,
+    AnchorClassifier,
+    AnchorRule,
+    normalize_anchor,
+)
+from ._anchors._generic_phrases import GENERIC_PHRASES, GENERIC_PHRASES_BY_LANGUAGE
+from ._backlink import Backlink
+from ._compare._authority import (
     AuthorityBucket,
     AuthorityMetric,
     GraphLevel,
@@ -19,9 +27,17 @@ from ._authority import (
     WebGraphRanks,
     read_web_graph_ranks,
 )
-from ._backlink import Backlink
-from ._candidates import CandidateReason, CandidateSignal, DisavowCandidate, disavow_candidates
-from ._disavow import (
+from ._compare._gap import GapDomain, LinkGap, link_gap
+from ._compare._snapshot_diff import (
+    CategoryShift,
+    DomainChange,
+    DomainChangeKind,
+    FlagChange,
+    ProfileDiff,
+    diff_profiles,
+)
+from ._compare._target_check import TargetCheck, TargetStatus
+from ._disavow._file import (
     DisavowDiff,
     DisavowEntry,
     DisavowEntryKind,
@@ -29,7 +45,7 @@ from ._disavow import (
     DisavowLine,
     InvalidLines,
 )
-from ._disavow_rules import DisavowLineKind, DisavowProblem, DisavowProblemCode
+from ._disavow._rules import DisavowLineKind, DisavowProblem, DisavowProblemCode
 from ._errors import (
     ArgumentTypeError,
     AuditError,
@@ -47,34 +63,35 @@ from ._errors import (
     SettingsError,
     SuffixListError,
 )
-from ._export_headers import ExportFormat
-from ._extract import extract_links
-from ._fetch_result import FetchErrorKind, FetchResult, RedirectHop
-from ._flags import Flag, FlagName, Severity
-from ._gap import GapDomain, LinkGap, link_gap
-from ._generic_phrases import GENERIC_PHRASES, GENERIC_PHRASES_BY_LANGUAGE
-from ._headers import Headers
-from ._importers import ExportReader, LinkingSite, RejectedRow, read_backlinks, read_linking_sites
-from ._link_check import LinkCheck, LinkStatus
-from ._links import Link, LinkKind, PageLinks, Robots, Section
-from ._profile import LinkProfile
-from ._referring_domain import ReferringDomain
-from ._snapshot_diff import (
-    CategoryShift,
-    DomainChange,
-    DomainChangeKind,
-    FlagChange,
-    ProfileDiff,
-    diff_profiles,
+from ._http._fetch_result import FetchErrorKind, FetchResult, RedirectHop
+from ._http._link_check import LinkCheck, LinkStatus
+from ._importers._reader import (
+    ExportReader,
+    LinkingSite,
+    RejectedRow,
+    read_backlinks,
+    read_linking_sites,
 )
-from ._summary import AnchorDiversity, ProfileSummary
-from ._target_check import TargetCheck, TargetStatus
-from ._thresholds import Thresholds
-from ._urls import SuffixList, registrable_domain
-from ._writer import write_backlinks
+from ._importers._tool_headers import ExportFormat
+from ._importers._writer import write_backlinks
+from ._profile._candidates import (
+    CandidateReason,
+    CandidateSignal,
+    DisavowCandidate,
+    disavow_candidates,
+)
+from ._profile._flags import Flag, FlagName, Severity
+from ._profile._link_profile import LinkProfile
+from ._profile._referring_domain import ReferringDomain
+from ._profile._summary import AnchorDiversity, ProfileSummary
+from ._profile._thresholds import Thresholds
+from ._web._extract import extract_links
+from ._web._headers import Headers
+from ._web._links import Link, LinkKind, PageLinks, Robots, Section
+from ._web._urls import SuffixList, registrable_domain
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ below imports them
-    from ._target_check import check_targets as check_targets
+    from ._compare._target_check import check_targets as check_targets
     from .fetch import Fetcher as Fetcher
     from .fetch import verify_backlink as verify_backlink
     from .fetch import verify_backlinks as verify_backlinks
@@ -184,7 +201,7 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever the fetch module d
         from . import fetch  # noqa: PLC0415 - deliberately lazy
 
         if name == "check_targets":  # it lives beside fetch, and needs it
-            from . import _target_check  # noqa: PLC0415
+            from ._compare import _target_check  # noqa: PLC0415
 
             return _target_check.check_targets
         return getattr(fetch, name)

@@ -10,8 +10,8 @@ from typing import TypeVar
 import attrs
 
 from ._errors import ArgumentTypeError, PickleStateError
-from ._links import Link, LinkKind, Section
-from ._urls import SuffixList, hostname
+from ._web._links import Link, LinkKind, Section
+from ._web._urls import SuffixList, hostname
 
 __all__ = ["Backlink"]
 

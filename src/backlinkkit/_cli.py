@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 from ._errors import BacklinkkitError
 from ._examples import EXAMPLE_URL, example_page
-from ._extract import extract_links
-from ._links import Link, PageLinks
+from ._web._extract import extract_links
+from ._web._links import Link, PageLinks
 
 __all__ = ["CommandError", "Console", "ExitStatus", "main", "subcommand"]
 
@@ -529,5 +529,5 @@ def _print_table(page: PageLinks, out: TextIO) -> None:
 
 # Subcommands defined in their own modules register themselves when imported.
 from ._archives import _command as _warc_command  # noqa: E402, F401
-from ._compare_command import _gap as _gap_command  # noqa: E402, F401
+from ._compare._command import _gap as _gap_command  # noqa: E402, F401
 from .audit import _command as _audit_command  # noqa: E402, F401

@@ -35,16 +35,16 @@ except ImportError as _error:  # pragma: no cover - the run without requests che
         "pip install 'backlinkkit[fetch]'"
     ) from _error
 
-from ._addresses import AddressRefusal, check_public
 from ._backlink import Backlink
-from ._extract import extract_links
-from ._fetch_result import REDIRECT_STATUSES, FetchErrorKind, FetchResult, RedirectHop
-from ._headers import Headers, content_length
-from ._link_check import LinkCheck, LinkStatus, Target, check_page, check_response
-from ._politeness import HostGate
-from ._robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules
-from ._transport import Exchange, RefusedConnection, exchange, install
-from ._urls import host_of_serialized, hostname, join_url, parse_url
+from ._http._addresses import AddressRefusal, check_public
+from ._http._fetch_result import REDIRECT_STATUSES, FetchErrorKind, FetchResult, RedirectHop
+from ._http._link_check import LinkCheck, LinkStatus, Target, check_page, check_response
+from ._http._politeness import HostGate
+from ._http._robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules
+from ._http._transport import Exchange, RefusedConnection, exchange, install
+from ._web._extract import extract_links
+from ._web._headers import Headers, content_length
+from ._web._urls import host_of_serialized, hostname, join_url, parse_url
 
 __all__ = [
     "DEFAULT_USER_AGENT",

@@ -22,7 +22,7 @@ from .. import (
     SuffixList,
     extract_links,
 )
-from .._headers import header_value
+from .._web._headers import header_value
 from ._prefilter import Prefilter
 from ._records import SkippedRecord, SkipReason, WarcPage, WatLink, WatPage
 from ._rows import BacklinkRow

@@ -27,7 +27,7 @@ from typing import IO, Any
 import attrs
 
 from .._errors import MissingDependencyError
-from .._headers import header_value
+from .._web._headers import header_value
 
 __all__ = [
     "SkipReason",

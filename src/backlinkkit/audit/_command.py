@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Final, TextIO
 from .. import LinkProfile
 from .._cli import Console, subcommand
 from .._errors import BacklinkkitError, InvalidURLError
-from .._flags import Severity
+from .._profile._flags import Severity
 from ._compare import TARGETS_PROGRESS
 from ._core import AuditResult, audit
 from ._example import EXAMPLE

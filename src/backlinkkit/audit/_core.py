@@ -19,15 +19,15 @@ from .. import (
     read_web_graph_ranks,
 )
 from .._backlink import Backlink
-from .._candidates import DisavowCandidate, disavow_candidates
-from .._disavow import DisavowEntry, DisavowFile, InvalidLines
-from .._disavow_rules import DisavowProblem, DisavowProblemCode
+from .._disavow._file import DisavowEntry, DisavowFile, InvalidLines
+from .._disavow._rules import DisavowProblem, DisavowProblemCode
 from .._errors import DisavowError, DisavowLimitError, ExportFormatError
-from .._export_headers import ExportFormat, normalize_header
-from .._flags import Flag, Severity
-from .._importers import ExportReader, RejectedRow, read_backlinks
-from .._profile import LinkProfile
-from .._thresholds import Thresholds
+from .._importers._reader import ExportReader, RejectedRow, read_backlinks
+from .._importers._tool_headers import ExportFormat, normalize_header
+from .._profile._candidates import DisavowCandidate, disavow_candidates
+from .._profile._flags import Flag, Severity
+from .._profile._link_profile import LinkProfile
+from .._profile._thresholds import Thresholds
 from ._compare import (
     TARGETS_PROGRESS,
     Competitor,

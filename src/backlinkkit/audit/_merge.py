@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, TypeAlias
 
 from .._backlink import Backlink
-from .._links import LinkKind, Section
+from .._web._links import LinkKind, Section
 from ._identity import PageKeys
 
 __all__ = ["LinkMerger", "Record", "Tally", "signal_columns"]

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any, Final
 
 from .._errors import MissingDependencyError
-from .._flags import Flag, FlagName
+from .._profile._flags import Flag, FlagName
 from ._core import AuditResult
 from ._sections import Chart, ReportSection, default_sections
 

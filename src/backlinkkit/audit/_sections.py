@@ -12,7 +12,7 @@ from typing import Final
 import attrs
 
 from .. import AnchorCategory, AuthorityBucket
-from .._flags import Severity
+from .._profile._flags import Severity
 from ._compare import bucket_counts
 from ._core import AuditResult
 

@@ -7,9 +7,9 @@ import tomllib
 
 import attrs
 
-from .._disavow import DisavowEntryKind, DisavowFile
+from .._disavow._file import DisavowEntryKind, DisavowFile
 from .._errors import AuditError
-from .._thresholds import Thresholds
+from .._profile._thresholds import Thresholds
 
 __all__ = ["load_thresholds", "parse_allow_list"]
 

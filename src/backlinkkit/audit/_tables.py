@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 from .. import DomainChange, GapDomain, TargetCheck, TargetStatus, WebGraphRank
-from .._anchors import AnchorCategory
+from .._anchors._classifier import AnchorCategory
 from ._core import AuditResult
 
 __all__ = ["COMPARISON_TABLES", "TABLES", "neutralize", "table_csv"]

@@ -1,0 +1,1 @@
+"""Anchor-text classification: categories, rules, normalization."""

@@ -1,0 +1,1 @@
+"""Comparisons: authority, link gap, snapshot diff, broken targets."""

@@ -1,0 +1,1 @@
+"""Google disavow files: entries, lines, rules, the file."""

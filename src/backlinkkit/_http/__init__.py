@@ -1,0 +1,1 @@
+"""What fetching needs that needs no requests: results, addresses, robots.txt."""

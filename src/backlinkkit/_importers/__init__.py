@@ -1,0 +1,1 @@
+"""Reading and writing backlink exports of the SEO tools."""

@@ -1,0 +1,1 @@
+"""The link profile: page counter, aggregate, measures, flags, report."""
