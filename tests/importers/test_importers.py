@@ -20,6 +20,7 @@ from backlinkkit import (
     LinkingSite,
     LinkKind,
     Section,
+    SettingsError,
     read_backlinks,
     read_linking_sites,
     write_backlinks,
@@ -203,9 +204,10 @@ class TestExplicitFormat:
             read_backlinks(io.StringIO(header + "\n"), format=fmt)
 
     def test_bad_errors_mode(self):
-        """`errors` is "raise" or "collect"."""
-        with pytest.raises(ExportFormatError, match="errors must be"):
+        """`errors` is "raise" or "collect": another is a bad setting, not a bad file."""
+        with pytest.raises(SettingsError, match="errors must be") as raised:
             read_backlinks(io.StringIO("source_url\n"), errors="ignore")  # type: ignore[arg-type]
+        assert not isinstance(raised.value, ExportFormatError)
 
 
 class TestFixtures:

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, Generic, Literal, NoReturn, Ty
 import attrs
 
 from .._backlink import Backlink
-from .._errors import ArgumentTypeError, ExportFormatError
+from .._errors import ArgumentTypeError, ExportFormatError, SettingsError
 from .._profile._aggregate import REJECTED, RowLayout, RowPart
 from . import _cells as cells
 from ._plans import Part, Plan, backlink_plan
@@ -786,7 +786,7 @@ def _rows(plan: Plan[Any], source: _Source, delimiter: str, base: int) -> _Rows:
 
 def _check_errors(errors: str) -> bool:
     if errors not in ("raise", "collect"):
-        raise ExportFormatError(f"errors must be 'raise' or 'collect', not {errors!r}")
+        raise SettingsError(f"errors must be 'raise' or 'collect', not {errors!r}")
     return errors == "collect"
 
 
@@ -824,6 +824,7 @@ def read_backlinks(
         ExportFormatError: the format is unknown or not a list of links (Search Console's
             "Top linking sites": use `read_linking_sites`), the bytes do not decode, or (with
             errors="raise") a row is bad; the message names the line and the column.
+        SettingsError: `errors` is neither "raise" nor "collect".
 
     >>> import io
     >>> data = "source_url,anchor,nofollow\nhttps://blog.test/post,Example,false\n"
@@ -871,6 +872,7 @@ def read_linking_sites(
 
     Raises:
         ExportFormatError: the export is another format, or (errors="raise") a row is bad.
+        SettingsError: `errors` is neither "raise" nor "collect".
 
     >>> import io
     >>> data = 'Site,Linking pages,Target pages\nblog.test,"1,240",12\n'
