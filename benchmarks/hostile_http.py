@@ -33,7 +33,8 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 
-from backlinkkit import BacklinkkitError, Fetcher, _addresses, verify_backlink, verify_backlinks
+from backlinkkit import BacklinkkitError, Fetcher, verify_backlink, verify_backlinks
+from backlinkkit._http import _addresses
 
 HARD_LIMIT_SECONDS = 600
 ADDRESSES = [f"127.0.0.{n}" for n in range(1, 6)]
