@@ -19,10 +19,9 @@ import csv
 import io
 import json
 import sys
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Final, TextIO
+from typing import IO, Final
 
 from .. import (
     GapDomain,
@@ -37,6 +36,7 @@ from .. import (
 )
 from .._cli import CommandError, Console, ExitStatus, subcommand
 from ..audit import AuditInput, audit, load_thresholds, neutralize
+from ..audit._command import _Progress  # the audit's terminal progress line, shared
 from ..audit._write import atomic_write  # the audit's own atomic write, shared (see the report)
 
 __all__ = ["DIFF_FILES", "GAP_FILES", "gap_outputs", "read_profile"]
@@ -49,29 +49,6 @@ DIFF_FILES: Final = ("diff.json", "diff.csv")
 
 
 # -- reading -----------------------------------------------------------------------------------
-
-
-class _Progress:
-    """Rows read per export, on one terminal line each (only when standard error is one)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._name: str | None = None
-        self._start = time.perf_counter()
-
-    def __call__(self, name: str, rows: int) -> None:
-        if name != self._name:
-            self.close()
-            self._name, self._start = name, time.perf_counter()
-        elapsed = max(time.perf_counter() - self._start, 1e-9)
-        self._stream.write(f"\r  {name}: {rows:,} rows, {rows / elapsed:,.0f} rows/s")
-        self._stream.flush()
-
-    def close(self) -> None:
-        if self._name is not None:
-            self._stream.write("\n")
-            self._stream.flush()
-            self._name = None
 
 
 def _progress(quiet: bool) -> _Progress | None:
