@@ -460,15 +460,9 @@ class Aggregate:
         url = row[layout.source]
         cut = url.find("/", 8)
         key = url if cut < 0 else url[:cut]
-        if key in self._authorities:
-            stats = self._authorities[key]
-        else:
-            if not layout.check_source(row, line):
-                return None
-            found = self._stats_for(url)
-            if found is False:  # pragma: no cover - importers refuse hostless sources
-                return None
-            stats = found  # type: ignore[assignment]
+        new_site = key not in self._authorities
+        if new_site and not layout.check_source(row, line):
+            return None
         parts = (layout.anchor, layout.facet, layout.ip, layout.target, layout.first_seen,
                  layout.last_seen, layout.lost)  # fmt: skip
         values: list[Any] = []
@@ -496,7 +490,13 @@ class Aggregate:
                 if value is REJECTED:
                     return None
                 metrics = metric_values[cells] = _metrics(value)
-        return stats, values, metrics
+        # The site is registered only now: a row rejected for a later cell adds no domain.
+        if not new_site:
+            return self._authorities[key], values, metrics
+        found = self._stats_for(url)
+        if found is False:  # pragma: no cover - importers refuse hostless sources
+            return None
+        return found, values, metrics
 
     # -- merging -------------------------------------------------------------------------------
 
