@@ -54,11 +54,14 @@ class PageCounter:
     (2, True)
     """
 
-    __slots__ = ("_hashes", "_registers")
+    __slots__ = ("_hashes", "_pending", "_registers")
 
     def __init__(self) -> None:
         self._hashes: set[int] | None = set()
         self._registers: bytearray | None = None  # the sketch, once exact counting stopped
+        # Hashes not yet folded into the sketch: folding costs a pass over its registers, so
+        # it is done once per `EXACT_PAGES` new hashes, not once per batch of a few thousand.
+        self._pending: set[int] = set()
 
     def add_urls(self, urls: Iterable[str]) -> None:
         """Count each URL of `urls` as a page (repeats count once)."""
@@ -71,7 +74,9 @@ class PageCounter:
             if len(self._hashes) > EXACT_PAGES:
                 self._to_sketch()
             return
-        self._fold(hashes)
+        self._pending.update(hashes)
+        if len(self._pending) > EXACT_PAGES:
+            self._flush()
 
     def absorb(self, other: PageCounter) -> None:
         """Count `other`'s pages too: the counter of both inputs together."""
@@ -79,15 +84,16 @@ class PageCounter:
             self.add_hashes(other._hashes or ())
             return
         self._to_sketch()
+        other._flush()
         registers = self._registers
         assert registers is not None  # noqa: S101 - _to_sketch made it
-        for index, rank in enumerate(other._registers):
-            registers[index] = max(registers[index], rank)
+        registers[:] = bytes(map(max, registers, other._registers))
 
     def count(self) -> tuple[int, bool]:
         """(distinct pages, whether the count is exact)."""
         if self._hashes is not None:
             return len(self._hashes), True
+        self._flush()
         registers = self._registers or bytearray(_SIZE)
         alpha = 0.7213 / (1 + 1.079 / _SIZE)
         estimate = alpha * _SIZE * _SIZE / math.fsum(2.0**-rank for rank in registers)
@@ -98,6 +104,7 @@ class PageCounter:
 
     def copy(self) -> PageCounter:
         """An independent copy."""
+        self._flush()
         new = PageCounter()
         new._hashes = None if self._hashes is None else set(self._hashes)
         new._registers = None if self._registers is None else bytearray(self._registers)
@@ -105,6 +112,7 @@ class PageCounter:
 
     def state(self) -> dict[str, object]:
         """The counter as versioned plain data (sorted hashes, or the sketch's registers)."""
+        self._flush()
         return {
             "version": _STATE_VERSION,
             "hashes": None if self._hashes is None else sorted(self._hashes),
@@ -125,9 +133,16 @@ class PageCounter:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PageCounter):
             return NotImplemented
+        self._flush()
+        other._flush()
         return self._hashes == other._hashes and self._registers == other._registers
 
     __hash__ = None  # type: ignore[assignment]
+
+    def _flush(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, set()
+            self._fold(pending)
 
     def _to_sketch(self) -> None:
         if self._registers is None:
@@ -149,5 +164,4 @@ class PageCounter:
         keys = sorted(set(map(operator.or_, map(operator.lshift, indexes, repeat(6)), ranks)))
         at = map(operator.rshift, keys, repeat(6))
         best = dict(zip(at, map(operator.and_, keys, repeat(63)), strict=True))
-        for index, rank in best.items():
-            registers[index] = max(registers[index], rank)
+        registers[:] = bytes(map(max, registers, map(best.get, range(_SIZE), repeat(0))))
