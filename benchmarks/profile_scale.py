@@ -396,6 +396,9 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.worker == "build":
+        build_export(Path(args.paths[0]), args.rows, args.domains, mix=args.mix)
+        return
     if args.worker:
         if args.worker == "single":
             out = worker_single(args.paths[0])
@@ -417,7 +420,12 @@ def main() -> None:
     path = cache / f"profile_scale_{args.rows}_{args.domains}{suffix}.csv"
     if not path.exists():
         t = time.perf_counter()
-        build_export(path, args.rows, args.domains, mix=args.mix)
+        # In a child process: Linux carries a parent's peak RSS over into the processes it
+        # starts, so building the distinct mix (a million rows held to shuffle) here would
+        # inflate every worker's peak memory in this run.
+        build = [sys.executable, __file__, "--worker", "build", "--mix", args.mix, "--rows",
+                 str(args.rows), "--domains", str(args.domains), str(path)]  # fmt: skip
+        subprocess.run(build, check=True)
         print(
             f"built {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s"
         )
