@@ -33,6 +33,7 @@ from ._lines import (
     NUMBER,
     PROBLEMS,
     SORTED,
+    STATE_VERSIONS,
     TEXT,
     UNDECODABLE,
     Line,
@@ -761,7 +762,7 @@ class DisavowFile:
         return state
 
     def __setstate__(self, state: Mapping[str, object]) -> None:
-        check_state_version(state, "DisavowFile")
+        check_state_version(state, "DisavowFile", STATE_VERSIONS)
         date = state.get("date")
         if date is not None and not isinstance(date, str):
             raise TypeError(f"cannot load a DisavowFile dated {date!r}")

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_LINES",
     "MAX_URL_LENGTH",
     "NORMAL_DOMAIN_LINE",
+    "RULES_VERSION",
     "DisavowLineKind",
     "DisavowProblem",
     "DisavowProblemCode",
@@ -49,6 +50,7 @@ __all__ = [
     "public_suffixes",
     "quote",
     "redact_credentials",
+    "rules_fingerprint",
     "url_host",
     "url_key",
     "url_shape_problems",
@@ -166,6 +168,9 @@ class DisavowProblemCode(enum.Enum):
 
 
 _STATE_VERSION = 1
+#: The version of the line rules (kinds, keys, problems and their messages): see
+#: `rules_fingerprint`.
+RULES_VERSION = 1
 
 
 @attrs.frozen
@@ -213,15 +218,30 @@ class DisavowProblem:
         copy_fields(fresh, self)
 
 
-def check_state_version(state: object, name: str) -> None:
+def check_state_version(
+    state: object, name: str, versions: tuple[int, ...] = (_STATE_VERSION,)
+) -> int:
     """Refuse pickled state of an unknown version (a newer backlinkkit's, or not ours).
+
+    Returns:
+        The state's version, one of `versions`.
 
     Raises:
         TypeError: the state is not a version this backlinkkit reads.
     """
     version = state.get("version") if isinstance(state, Mapping) else None
-    if version != _STATE_VERSION:
+    if version not in versions:
         raise TypeError(f"cannot load a {name} pickled with state version {version!r}")
+    return versions[versions.index(version)]
+
+
+def rules_fingerprint() -> str:
+    """What the reading of a line depends on: these rules, and the bundled public suffix list.
+
+    A pickled file carries its lines' readings with this; one made under other rules is read
+    again. Bump `RULES_VERSION` with any change to what `classify_line` makes of a line.
+    """
+    return f"{RULES_VERSION} {SuffixList.bundled().version}"
 
 
 def copy_fields(source: AttrsInstance, target: object) -> None:
@@ -524,6 +544,9 @@ def url_shape_problems(url: str, shown: str) -> list[Problem]:
 
 
 def _suggest_host(host: str) -> str | None:
+    # A lone surrogate is no character: no URL parser takes it (and a refusal costs an error).
+    if _SURROGATE.search(host) is not None:
+        return None
     try:
         return DOMAIN_PREFIX + normalize_host(host)
     except InvalidURLError:
@@ -531,6 +554,8 @@ def _suggest_host(host: str) -> str | None:
 
 
 def _suggest_url(url: str) -> str | None:
+    if _SURROGATE.search(url) is not None:  # as in `_suggest_host`
+        return None
     try:
         return url_key(url)
     except ValueError:
@@ -644,15 +669,12 @@ def _other_problems(shown: str, stripped: str) -> list[Problem]:
     ]
 
 
-def _encoding_problem(text: str, undecodable: bool) -> Problem:
+def _encoding_problem(text: str, undecodable: bool, shown: str) -> Problem:
+    # `shown`: the line quoted as it would print, undecodable bytes as U+FFFD.
     if undecodable:
-        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return (
             DisavowProblemCode.NOT_UTF8,
-            (
-                f"bytes that are not UTF-8 in {quote(shown)}: Google refuses a file in another "
-                f"encoding"
-            ),
+            (f"bytes that are not UTF-8 in {shown}: Google refuses a file in another encoding"),
         )
     surrogate = _SURROGATE.search(text)
     return (
@@ -701,10 +723,10 @@ def classify_line(
     if not (surrogates or control) and (not stripped or stripped[0] == "#"):
         return (DisavowLineKind.COMMENT if stripped else DisavowLineKind.BLANK), None, ()
     if surrogates:
-        problems.append(_encoding_problem(text, undecodable))
         # Messages quote the line as it would print: undecodable bytes as U+FFFD.
         shown_text = text.encode("utf-8", "surrogateescape" if undecodable else "surrogatepass")
         shown = quote(shown_text.decode("utf-8", "replace"))
+        problems.append(_encoding_problem(text, undecodable, shown))
     else:
         shown = quote(redact_credentials(text) if "@" in text else text)
     if control:
