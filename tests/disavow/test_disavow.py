@@ -1539,8 +1539,9 @@ class TestPickle:
         assert observed(loaded) == observed(build_pickled_values()[FIXTURE_VALUES[fixture]])
         # (Once the rules or the bundled suffix list change, a file's readings are read again and
         # it pickles with the new fingerprint: its bytes differ then, its value does not.)
-        if is_latest(fixture) and rules_fingerprint().encode() in data:
-            assert pickle.dumps(loaded, protocol=PICKLE_PROTOCOL) == data
+        if is_latest(fixture):
+            if not isinstance(loaded, DisavowFile) or rules_fingerprint().encode() in data:
+                assert pickle.dumps(loaded, protocol=PICKLE_PROTOCOL) == data
         else:
             assert loaded.__getstate__()["version"] == FILE_STATE_VERSION
             assert observed(pickle.loads(pickle.dumps(loaded))) == observed(loaded)
