@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import ada_url
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,13 +23,15 @@ from backlinkkit import (
     DisavowError,
     DisavowFile,
     DisavowLimitError,
+    DisavowLine,
     DisavowLineKind,
+    DisavowProblem,
     DisavowProblemCode,
     InvalidLines,
     InvalidURLError,
     SuffixList,
 )
-from backlinkkit._disavow._rules import _fast_url_key, rules_fingerprint, url_key
+from backlinkkit._disavow._rules import _fast_url_key, rules_fingerprint, slot_setters, url_key
 from backlinkkit._web._urls import is_ip_address, normalize_host
 from conftest import FIXTURES
 
@@ -1016,6 +1019,16 @@ class TestRoundTrip:
         assert DisavowFile.parse(written).validate() == ()
 
 
+@attrs.frozen
+class _Converted:
+    value: int = attrs.field(converter=int)
+
+
+@attrs.frozen
+class _Made:
+    values: list[int] = attrs.field(factory=list)
+
+
 class TestFastPaths:
     @given(
         st.from_regex(
@@ -1031,6 +1044,25 @@ class TestFastPaths:
         fast = _fast_url_key(url)
         if fast is not None:
             assert ada_url.normalize_url(url) == fast
+
+    @given(FILES)
+    def test_lines_and_problems_as_init_makes_them(self, text):
+        """`lines` and `validate` make their values without `__init__`: the same values."""
+        file = DisavowFile.parse(text)
+        for line in file.lines:
+            made = DisavowLine(
+                line.text, line.ending, line.kind, line.number, line.entry, line.problems
+            )
+            assert (made, hash(made), repr(made)) == (line, hash(line), repr(line))
+        for problem in file.validate():
+            made = DisavowProblem(problem.line, problem.code, problem.reason, problem.text)
+            assert (made, hash(made), repr(made)) == (problem, hash(problem), repr(problem))
+
+    @pytest.mark.parametrize("cls", [DisavowEntry, _Converted, _Made])
+    def test_slot_setters_refuse_checked_classes(self, cls):
+        """A class that checks or converts its fields is made by `__init__`, never around it."""
+        with pytest.raises(TypeError, match="make it with __init__"):
+            slot_setters(cls)
 
 
 # -- host names: what Google's `domain:` takes ----------------------------------------------------

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Final, Protocol
+from typing import Final, Protocol, cast
 
 from .._errors import DisavowError
 from .._web._urls import is_ip_address
@@ -620,10 +620,10 @@ class LineStore:
         # taken: such lines are read again, as those of a version-1 state are.
         restored = None
         if version >= 2 and state["rules"] == rules_fingerprint():
-            restored = _read_state_lines(state, texts, kept_count, flags)
-            if len(endings) > len(restored):
-                raise ValueError("more line ends than lines")
-            store._restore(restored[:kept_count], endings, removed)
+            restored, entries = _read_state_lines(state, texts, kept_count, flags)
+            store._restore(restored, kept_count, entries)
+            for index in removed:
+                store.kept[index] = None  # (pickled as a blank line: no entry to forget)
         else:
             store._read_state(texts[:kept_count], endings, removed, flags)
         position = itertools.count(kept_count)
@@ -678,24 +678,26 @@ class LineStore:
         for index in removed:
             self.kept[index] = None  # (pickled as a blank line: no entry to forget)
 
-    def _restore(self, lines: list[Line], endings: str, removed: set[int]) -> None:
-        """Take the kept lines of a state with readings, and index their entries."""
-        if endings.count("0") > 1 + len(removed):
-            raise ValueError("a line without a line end before the last")
-        kept: list[Line | None] = list(lines)
-        for index in removed:
-            kept[index] = None
-        self.kept = kept
+    def _restore(self, lines: list[Line], kept_count: int, entries: list[int]) -> None:
+        """Take the kept lines of a state with readings, and index their entries.
+
+        Args:
+            lines: every line of the state, kept ones first (`_read_state_lines`).
+            kept_count: how many are kept lines.
+            entries: the indexes of the entry lines, ascending.
+        """
+        self.kept = list(lines[:kept_count])
         positions, duplicates, domains = self._kept_at, self._duplicates, self.domains
-        for index, line in enumerate(kept):
-            key = None if line is None else line[KEY]
-            if key is None:
-                continue
+        for index in entries:
+            if index >= kept_count:
+                break
+            line = lines[index]
+            key = cast("str", line[KEY])  # an entry line's (`_read_state_lines`)
             if key in positions:
                 duplicates.setdefault(key, []).append(index)
             else:
                 positions[key] = index
-                if line[KIND] == DOMAIN:  # type: ignore[index] # not None: it has a key
+                if line[KIND] == DOMAIN:
                     domains.add(key[len(DOMAIN_PREFIX) :])
 
 
@@ -709,31 +711,47 @@ _LETTER_KINDS = {letter: kind for kind, letter in _KIND_LETTERS.items()}
 _ENTRY_LETTERS = frozenset(
     _KIND_LETTERS[kind.value] for kind in (DisavowLineKind.DOMAIN, DisavowLineKind.URL)
 )
+_ENTRY_LETTER = re.compile(f"[{''.join(_ENTRY_LETTERS)}]")
+_ENTRY_KINDS = frozenset((DOMAIN, DisavowLineKind.URL.value))
 _REMOVED_LINE: Line = ("", "", BLANK, None, None, (), False)
 
 
 def _read_state_lines(
     state: Mapping[str, object], texts: list[str], kept_count: int, flags: set[int]
-) -> list[Line]:
-    """Every line of a version-2 state (kept ones, then added ones), from its readings.
+) -> tuple[list[Line], list[int]]:
+    """Every line of a version-2 state (kept ones, then added ones), and its entry lines' indexes.
 
-    Column by column: a file of 1,000,000 blank lines is made of 1,000,000 tuples at C speed,
-    and only entry and invalid lines are visited one by one.
+    Column by column: a file of 1,000,000 blank lines is 1,000,000 tuples made at C speed; only
+    entry lines, invalid lines and undecodable ones are visited one by one.
     """
-    kinds = state["kinds"]
-    if not isinstance(kinds, str) or len(kinds) != len(texts):
+    kinds, endings = state["kinds"], state["endings"]
+    if not isinstance(kinds, str) or len(kinds) != len(texts) or not isinstance(endings, str):
         raise ValueError("one kind for each line")
-    count = len(texts)
-    kind_values = [_LETTER_KINDS[letter] for letter in kinds]
-    keys: list[str | None] = [
-        text if letter in _ENTRY_LETTERS else None
-        for text, letter in zip(texts, kinds, strict=True)
-    ]
+    if endings.count("0") > 1 + len(state["removed"]):  # type: ignore[arg-type]
+        raise ValueError("a line without a line end before the last")
+    added = range(kept_count, len(texts))
+    lines = list(
+        zip(
+            texts,
+            itertools.chain(
+                map(_CODE_ENDINGS.__getitem__, endings),
+                # An added line has the line end a changed file gives it (see `rewritten`).
+                ["\r\n" if texts[i].endswith("\r") else "\n" for i in added],
+            ),
+            map(_LETTER_KINDS.__getitem__, kinds),
+            itertools.chain(range(1, kept_count + 1), itertools.repeat(None, len(added))),
+            itertools.repeat(None),
+            itertools.repeat(()),
+            itertools.repeat(False),  # noqa: FBT003 - a column of flags
+            strict=False,  # (the repeats are endless; the other columns are as long as texts)
+        )
+    )
+    keys: dict[int, str] = {}
     for index, key in state["keys"]:  # type: ignore[attr-defined]
-        if keys[index] is None or not isinstance(key, str):
+        if kinds[index] not in _ENTRY_LETTERS or not isinstance(key, str):
             raise ValueError("a key for a line that is no entry")
         keys[index] = key
-    problems: list[tuple[LineProblem, ...]] = [()] * count
+    problems: dict[int, tuple[LineProblem, ...]] = {}
     for index, held in state["problems"]:  # type: ignore[attr-defined]
         if kinds[index] != _KIND_LETTERS[INVALID]:
             raise ValueError("problems for a line that is not invalid")
@@ -742,15 +760,12 @@ def _read_state_lines(
         ):
             raise TypeError("problems are pairs of strings")
         problems[index] = held  # as loaded: the lines that shared it share it again
-    undecodable = [False] * count
-    for index in flags:
-        undecodable[index] = True
-    added = range(kept_count, count)
-    endings = [_CODE_ENDINGS[code] for code in state["endings"]]  # type: ignore[attr-defined]
-    # An added line gets the line end a changed file gives it (as `rewritten` does).
-    endings += ["\r\n" if texts[i].endswith("\r") else "\n" for i in added]
-    numbers: list[int | None] = [*range(1, kept_count + 1), *itertools.repeat(None, len(added))]
-    return list(zip(texts, endings, kind_values, numbers, keys, problems, undecodable, strict=True))
+    entries = [match.start() for match in _ENTRY_LETTER.finditer(kinds)]
+    for index in sorted({*entries, *problems, *flags}):
+        text, ending, kind, number, _, _, _ = lines[index]
+        key = keys.get(index, text) if index in keys or kind in _ENTRY_KINDS else None
+        lines[index] = (text, ending, kind, number, key, problems.get(index, ()), index in flags)
+    return lines, entries
 
 
 # -- writing -----------------------------------------------------------------------------------
