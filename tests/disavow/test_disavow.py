@@ -31,7 +31,14 @@ from backlinkkit import (
     InvalidURLError,
     SuffixList,
 )
-from backlinkkit._disavow._rules import _fast_url_key, rules_fingerprint, slot_setters, url_key
+from backlinkkit._disavow._rules import (
+    _FORBIDDEN_IN_HOST,
+    _SURROGATE,
+    _fast_url_key,
+    rules_fingerprint,
+    slot_setters,
+    url_key,
+)
 from backlinkkit._web._urls import is_ip_address, normalize_host
 from conftest import FIXTURES
 
@@ -1044,6 +1051,20 @@ class TestFastPaths:
         fast = _fast_url_key(url)
         if fast is not None:
             assert ada_url.normalize_url(url) == fast
+
+    @given(
+        st.lists(
+            st.sampled_from(["a", "ü", ".", "-", " ", "\x85", "\u2028", "\ud800", "例"])
+            | st.sampled_from([*map(chr, range(0x20)), "\x7f"]),
+            min_size=1,
+            max_size=8,
+        ).map("".join)
+    )
+    def test_no_suggestion_is_what_the_parser_says(self, host):
+        """A host the suggestion skips (a surrogate, a forbidden control inside) has none."""
+        if _SURROGATE.search(host) or _FORBIDDEN_IN_HOST.search(host.strip()):
+            with pytest.raises(InvalidURLError):
+                normalize_host(host)
 
     @given(FILES)
     def test_lines_and_problems_as_init_makes_them(self, text):

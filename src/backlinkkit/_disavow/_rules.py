@@ -91,6 +91,7 @@ _SHORT_HOST = _MAX_LABEL_LENGTH
 # part of a CRLF line end is one of them: some readers split lines there, some do not.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s")
 _ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != 0x09}
 _NOT_HOST_CHARACTER = re.compile(r"[^a-z0-9_.-]")
@@ -564,8 +565,10 @@ def url_shape_problems(url: str, shown: str) -> list[Problem]:
 
 
 def _suggest_host(host: str) -> str | None:
-    # A lone surrogate is no character: no URL parser takes it (and a refusal costs an error).
-    if _SURROGATE.search(host) is not None:
+    # A lone surrogate is no character, and a C0 control (but tab, LF and CR, which URL parsing
+    # drops) or DEL inside a host is a forbidden domain code point (WHATWG URL): no host comes
+    # of either, so the URL parser is not asked (a refusal costs an exception).
+    if _SURROGATE.search(host) is not None or _FORBIDDEN_IN_HOST.search(host.strip()):
         return None
     try:
         return DOMAIN_PREFIX + normalize_host(host)
