@@ -1114,7 +1114,9 @@ class TestHostRules:
         """A `domain:` line with a written-normalized host is valid exactly by the plain rules."""
         line = f"domain:{host}"
         valid = not DisavowFile.parse(line).validate()
-        if valid:  # (letter case and a trailing dot are no problem: normalizing drops them)
+        if valid:  # (letter case, a trailing dot and spaces after the line are no problem:
+            # normalizing drops them)
+            host = host.rstrip(" \t")
             assert reference_host_ok(host.lower().removesuffix(".")) or is_ip_address(host)
         elif host == host.lower() and host.isascii() and reference_host_ok(host):
             # Only spelling may refuse a host the rules take: ada reads it as another host.
