@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Final, Protocol, cast
 
 from .._errors import DisavowError
@@ -553,9 +554,7 @@ class LineStore:
         the same whatever strings the lines share.
         """
         kept = self.kept
-        texts = ["" if line is None else line[TEXT] for line in kept]
-        endings = "".join(["0" if line is None else _ENDING_CODES[line[ENDING]] for line in kept])
-        removed = [index for index, line in enumerate(kept) if line is None]
+        removed = [index for index, line in enumerate(kept) if line is None] if None in kept else []
         above = [[index, len(lines)] for index, lines in sorted(self.above.items())]
         blocks = [
             -1 if isinstance(key, int) else len(comments)
@@ -564,31 +563,42 @@ class LineStore:
         added = [line for _, lines in sorted(self.above.items()) for line in lines] + [
             line for comments, last in self._added.values() for line in (*comments, last)
         ]
-        texts += [line[TEXT] for line in added]
-        undecodable = [i for i, line in enumerate(kept) if line is not None and line[UNDECODABLE]]
-        undecodable += [len(kept) + i for i, line in enumerate(added) if line[UNDECODABLE]]
-        every = [_REMOVED_LINE if line is None else line for line in kept] + added
+        # Every line in the order of `text`, a removed one as a blank line without a line end.
+        # Columns are taken by `map` and `compress`: a 1,000,000-line file goes through here.
+        if removed:
+            every = [_REMOVED_LINE if line is None else line for line in kept]
+        else:
+            every = cast("list[Line]", kept[:])  # no removal: no None
+        every += added
+        kinds = "".join(map(_KIND_LETTERS.__getitem__, map(itemgetter(KIND), every)))
         return {
             "version": _STATE_VERSION,
             "layout": self.layout.name,
             "bom": bool(self.bom),
             "changed": self.changed,
-            "text": "\n".join(texts),
-            "endings": endings,
+            "text": "\n".join(map(itemgetter(TEXT), every)),
+            "endings": "".join(
+                map(_ENDING_CODES.__getitem__, map(itemgetter(ENDING), every[: len(kept)]))
+            ),
             "removed": removed,
             "above": above,
             "blocks": blocks,
-            "undecodable": undecodable,
+            "undecodable": list(
+                itertools.compress(range(len(every)), map(itemgetter(UNDECODABLE), every))
+            ),
             # Each line's reading, in the order of `text`: its kind as one letter; the entry
-            # keys that are not the line's own text; the problems of invalid lines.
+            # keys that are not the line's own text; the problems of invalid lines (found by
+            # their letters: a file of blank lines has none to look at).
             "rules": rules_fingerprint(),
-            "kinds": "".join([_KIND_LETTERS[line[KIND]] for line in every]),
+            "kinds": kinds,
             "keys": [
-                [i, line[KEY]]
-                for i, line in enumerate(every)
-                if line[KEY] is not None and line[KEY] != line[TEXT]
+                [i, every[i][KEY]]
+                for i in map(_match_start, _ENTRY_LETTER.finditer(kinds))
+                if every[i][KEY] != every[i][TEXT]
             ],
-            "problems": [[i, line[PROBLEMS]] for i, line in enumerate(every) if line[PROBLEMS]],
+            "problems": [
+                [i, every[i][PROBLEMS]] for i in map(_match_start, _INVALID_LETTER.finditer(kinds))
+            ],
         }
 
     @classmethod
@@ -712,6 +722,8 @@ _ENTRY_LETTERS = frozenset(
     _KIND_LETTERS[kind.value] for kind in (DisavowLineKind.DOMAIN, DisavowLineKind.URL)
 )
 _ENTRY_LETTER = re.compile(f"[{''.join(_ENTRY_LETTERS)}]")
+_INVALID_LETTER = re.compile(_KIND_LETTERS[INVALID])
+_match_start = re.Match.start
 _ENTRY_KINDS = frozenset((DOMAIN, DisavowLineKind.URL.value))
 _REMOVED_LINE: Line = ("", "", BLANK, None, None, (), False)
 
