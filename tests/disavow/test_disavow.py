@@ -1639,7 +1639,9 @@ class TestPickle:
             {"keys": [[99, "domain:x.example"]]},
             {"problems": [[1, (("not-an-entry", "x"),)]]},
             {"problems": [[2, [["not-an-entry", "x"]]]]},
-            {"problems": [[2, (("not-an-entry", 3),)]]},
+            {"problems": [[2, (("not-an-entry", "x"),)]]},
+            {"problems": [[2, ("not-an-entry",)]]},
+            {"problems": [[2, ("not-an-entry", 3)]]},
         ],
     )
     def test_bad_readings_are_refused(self, change):

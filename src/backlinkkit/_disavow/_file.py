@@ -41,6 +41,7 @@ from ._lines import (
     comment_line,
     first_line_bom,
     identity,
+    problem_pairs,
     rewritten,
     to_bytes,
     to_text,
@@ -112,7 +113,9 @@ def _problem(number: int | None, code: str, reason: str, text: str) -> DisavowPr
 
 def _problems_of(line: Line) -> tuple[DisavowProblem, ...]:
     number, text = line[NUMBER], line[TEXT]
-    return tuple([_problem(number, code, reason, text) for code, reason in line[PROBLEMS]])
+    return tuple(
+        [_problem(number, code, reason, text) for code, reason in problem_pairs(line[PROBLEMS])]
+    )
 
 
 def _entry_state(entry: DisavowEntry) -> list[object]:
@@ -937,7 +940,7 @@ def _refusal(bad: list[Line]) -> str:
 
 
 def _commented_out(line: Line) -> Line:
-    codes = ", ".join(code for code, _ in line[PROBLEMS])
+    codes = ", ".join(line[PROBLEMS][::2])
     text = redact_credentials(line[TEXT].strip(_SPACES))  # a comment goes to Google too
     shown = escape_ascii(text, undecodable=line[UNDECODABLE])
     return (f"# invalid ({codes}): {shown}", "\n", COMMENT, line[NUMBER], None, (), False)

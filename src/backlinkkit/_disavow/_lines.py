@@ -46,12 +46,13 @@ __all__ = [
     "Block",
     "Layout",
     "Line",
-    "LineProblem",
+    "LineProblems",
     "LineStore",
     "comment_line",
     "first_line_bom",
     "make_line",
     "plain_problems",
+    "problem_pairs",
     "read_line",
     "rewritten",
     "to_bytes",
@@ -73,9 +74,13 @@ _CODE_ENDINGS = {str(code): ending for code, ending in enumerate(_ENDINGS)}
 # Up to this length a `domain:` line matching NORMAL_DOMAIN_LINE has no label over 63 characters.
 _SHORT_DOMAIN_LINE = len(DOMAIN_PREFIX) + 63
 
-#: A problem as a line holds it: its code's value and its reason (strings only, for the reason
-#: below: a tuple holding an enum member stays tracked, and a hostile file can be all problems).
-LineProblem = tuple[str, str]
+#: A line's problems as it holds them: each problem's code value and reason, in turn, in one
+#: flat tuple of strings (`problem_pairs` reads them). Strings only, for the reason below (a
+#: tuple holding an enum member stays tracked, and a hostile file can be all problems); flat,
+#: because the collector untracks one level of tuples per collection: lines holding tuples of
+#: pairs reached the oldest generation and made every full collection walk them (issue 10: 6
+#: full collections, half the time of reading and writing 57,000 invalid lines, measured).
+LineProblems = tuple[str, ...]
 #: A line inside a file: (text, ending, kind, number, key, problems, undecodable), read through
 #: the field numbers below. A plain tuple of strings and numbers on purpose: the garbage
 #: collector stops visiting such a tuple after its first look, and a file is 100,000 of them
@@ -85,9 +90,11 @@ LineProblem = tuple[str, str]
 #: the parsed input (None for lines added since); `key` the entry key of an entry line
 #: (`domain:host` or the normalized URL); `undecodable` says `text` holds undecodable bytes of
 #: a `bytes` input as surrogate escapes (see the module).
-Line = tuple[str, str, str, int | None, str | None, tuple[LineProblem, ...], bool]
-#: What the rules make of a line's text: kind, entry key, problems (see `plain_problems`).
-Reading = tuple[DisavowLineKind, str | None, tuple[LineProblem, ...]]
+Line = tuple[str, str, str, int | None, str | None, LineProblems, bool]
+#: What the rules make of a line's text: kind (its value, as lines hold it), entry key, problems
+#: (see `plain_problems`). Strings only, as lines are, for the reason given there: a parse keeps
+#: one per distinct text.
+Reading = tuple[str, str | None, LineProblems]
 TEXT: Final = 0
 ENDING: Final = 1
 KIND: Final = 2
@@ -107,16 +114,24 @@ def identity(line: Line) -> tuple[str, bool]:
     return line[TEXT].strip(_SPACES), line[UNDECODABLE]
 
 
-def plain_problems(problems: tuple[Problem, ...]) -> tuple[LineProblem, ...]:
-    """The problems as a line holds them: (code value, reason)."""
-    # `_value_`, not `value`: an enum's `value` is a property, a Python call per problem.
-    return tuple([(code._value_, reason) for code, reason in problems])
+def plain_problems(problems: tuple[Problem, ...]) -> LineProblems:
+    """The problems as a line holds them: code value, reason, code value, reason..."""
+    flat: list[str] = []
+    for code, reason in problems:
+        # `_value_`, not `value`: an enum's `value` is a property, a Python call per problem.
+        flat += (code._value_, reason)
+    return tuple(flat)
+
+
+def problem_pairs(problems: LineProblems) -> Iterator[tuple[str, str]]:
+    """A line's problems as (code value, reason) pairs."""
+    return zip(problems[::2], problems[1::2], strict=True)
 
 
 def read_line(text: str, *, undecodable: bool) -> Reading:
     """What `classify_line` makes of `text`, its problems as a line holds them."""
     kind, key, problems = classify_line(text, undecodable=undecodable)
-    return kind, key, plain_problems(problems) if problems else ()
+    return kind._value_, key, plain_problems(problems) if problems else ()
 
 
 def make_line(
@@ -124,7 +139,7 @@ def make_line(
 ) -> Line:
     """A line of `text`, classified."""
     kind, key, problems = read_line(text, undecodable=undecodable)
-    return (text, ending, kind._value_, number, key, problems, undecodable)
+    return (text, ending, kind, number, key, problems, undecodable)
 
 
 def comment_line(text: str) -> Line:
@@ -322,7 +337,7 @@ class LineStore:
         classify = read_line
         normal_domain_line, short = NORMAL_DOMAIN_LINE.fullmatch, _SHORT_DOMAIN_LINE
         surrogate, control = _SURROGATE.search, _CONTROL.search
-        blank, comment, domain = BLANK, COMMENT, DisavowLineKind.DOMAIN
+        blank, comment, domain = BLANK, COMMENT, DOMAIN
         # What the rules made of each text read already: hostile files repeat a few lines.
         # (One dict per origin, keyed by text: no key tuple to make per line.)
         known: tuple[dict[str, Reading], dict[str, Reading]] = ({}, {})
@@ -367,9 +382,9 @@ class LineStore:
                     duplicates.setdefault(key, []).append(number - 1)
                 else:
                     positions[key] = number - 1
-                    if kind is domain:
+                    if kind == domain:
                         domains.add(key[7:])
-            lines.append((text, line_end, kind._value_, number, key, problems, escaped))
+            lines.append((text, line_end, kind, number, key, problems, escaped))
         for host in public_suffixes(domains):
             if not is_ip_address(host):  # an IP address is no suffix, whatever its dots
                 self._reread_invalid(DOMAIN_PREFIX + host, known)
@@ -396,7 +411,7 @@ class LineStore:
                 if read is None:
                     read = readings[text] = read_line(text, undecodable=undecodable)
                 kind, entry_key, problems = read
-                kept[index] = (text, ending, kind._value_, number, entry_key, problems, undecodable)
+                kept[index] = (text, ending, kind, number, entry_key, problems, undecodable)
 
     # -- asking --------------------------------------------------------------------------------
 
@@ -763,14 +778,12 @@ def _read_state_lines(
         if kinds[index] not in _ENTRY_LETTERS or not isinstance(key, str):
             raise ValueError("a key for a line that is no entry")
         keys[index] = key
-    problems: dict[int, tuple[LineProblem, ...]] = {}
+    problems: dict[int, LineProblems] = {}
     for index, held in state["problems"]:  # type: ignore[attr-defined]
         if kinds[index] != _KIND_LETTERS[INVALID]:
             raise ValueError("problems for a line that is not invalid")
-        if type(held) is not tuple or not all(
-            type(code) is str and type(reason) is str for code, reason in held
-        ):
-            raise TypeError("problems are pairs of strings")
+        if type(held) is not tuple or len(held) % 2 or not all(type(x) is str for x in held):
+            raise TypeError("problems are codes and reasons, strings in turn")
         problems[index] = held  # as loaded: the lines that shared it share it again
     entries = [match.start() for match in _ENTRY_LETTER.finditer(kinds)]
     for index in sorted({*entries, *problems, *flags}):
