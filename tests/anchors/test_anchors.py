@@ -35,6 +35,7 @@ from backlinkkit._anchors._chars import (
     LONG_EXPANSIONS,
     VISIBLE_FORMAT,
 )
+from backlinkkit._anchors._classifier import _non_ascii_tokens, _tokens_of_prepared
 from conftest import CORPUS, FIXTURES
 
 EXACT = AnchorCategory.EXACT_MATCH
@@ -1026,6 +1027,36 @@ class TestUnicodeTables:
             and len(unicodedata.normalize("NFKC", chr(c))) > 2 * len(chr(c).encode())
         }
         assert actual == _code_points(LONG_EXPANSIONS)
+
+
+IDEOGRAPHS = [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]
+
+
+class TestIdeographs:
+    """Texts of CJK ideographs only take a path of their own: the same tokens as every step."""
+
+    def test_each_is_its_own_token(self):
+        """Each ideograph, through every normalization step, is a token of itself."""
+        wrong = [hex(c) for c in IDEOGRAPHS if _non_ascii_tokens(chr(c)) != [chr(c)]]
+        assert wrong == []
+
+    def test_none_composes(self):
+        """No canonical composition takes an ideograph: none can merge with its neighbour."""
+        ideographs = set(map(chr, IDEOGRAPHS))
+        composing = {
+            chr(int(part, 16))
+            for c in range(0x110000)
+            if (decomposition := unicodedata.decomposition(chr(c)))
+            and not decomposition.startswith("<")
+            for part in decomposition.split()[:2]
+            if len(decomposition.split()) == 2
+        }
+        assert sorted(ideographs & composing) == []
+
+    @given(st.text(st.sampled_from([*map(chr, IDEOGRAPHS[::97]), "\u4e00", "\u9fff"]), min_size=1))
+    def test_runs_are_one_token(self, text):
+        """A run of ideographs is one token, as every step makes it."""
+        assert _tokens_of_prepared(text) == _non_ascii_tokens(text) == [text]
 
 
 class TestErrors:

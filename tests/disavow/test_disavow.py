@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import ada_url
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,13 +23,22 @@ from backlinkkit import (
     DisavowError,
     DisavowFile,
     DisavowLimitError,
+    DisavowLine,
     DisavowLineKind,
+    DisavowProblem,
     DisavowProblemCode,
     InvalidLines,
     InvalidURLError,
     SuffixList,
 )
-from backlinkkit._disavow._rules import _fast_url_key, url_key
+from backlinkkit._disavow._rules import (
+    _FORBIDDEN_IN_HOST,
+    _SURROGATE,
+    _fast_url_key,
+    rules_fingerprint,
+    slot_setters,
+    url_key,
+)
 from backlinkkit._web._urls import is_ip_address, normalize_host
 from conftest import FIXTURES
 
@@ -1016,6 +1026,16 @@ class TestRoundTrip:
         assert DisavowFile.parse(written).validate() == ()
 
 
+@attrs.frozen
+class _Converted:
+    value: int = attrs.field(converter=int)
+
+
+@attrs.frozen
+class _Made:
+    values: list[int] = attrs.field(factory=list)
+
+
 class TestFastPaths:
     @given(
         st.from_regex(
@@ -1031,6 +1051,39 @@ class TestFastPaths:
         fast = _fast_url_key(url)
         if fast is not None:
             assert ada_url.normalize_url(url) == fast
+
+    @given(
+        st.lists(
+            st.sampled_from(["a", "ü", ".", "-", " ", "\x85", "\u2028", "\ud800", "例"])
+            | st.sampled_from([*map(chr, range(0x20)), "\x7f"]),
+            min_size=1,
+            max_size=8,
+        ).map("".join)
+    )
+    def test_no_suggestion_is_what_the_parser_says(self, host):
+        """A host the suggestion skips (a surrogate, a forbidden control inside) has none."""
+        if _SURROGATE.search(host) or _FORBIDDEN_IN_HOST.search(host.strip()):
+            with pytest.raises(InvalidURLError):
+                normalize_host(host)
+
+    @given(FILES)
+    def test_lines_and_problems_as_init_makes_them(self, text):
+        """`lines` and `validate` make their values without `__init__`: the same values."""
+        file = DisavowFile.parse(text)
+        for line in file.lines:
+            made = DisavowLine(
+                line.text, line.ending, line.kind, line.number, line.entry, line.problems
+            )
+            assert (made, hash(made), repr(made)) == (line, hash(line), repr(line))
+        for problem in file.validate():
+            made = DisavowProblem(problem.line, problem.code, problem.reason, problem.text)
+            assert (made, hash(made), repr(made)) == (problem, hash(problem), repr(problem))
+
+    @pytest.mark.parametrize("cls", [DisavowEntry, _Converted, _Made])
+    def test_slot_setters_refuse_checked_classes(self, cls):
+        """A class that checks or converts its fields is made by `__init__`, never around it."""
+        with pytest.raises(TypeError, match="make it with __init__"):
+            slot_setters(cls)
 
 
 # -- host names: what Google's `domain:` takes ----------------------------------------------------
@@ -1061,7 +1114,9 @@ class TestHostRules:
         """A `domain:` line with a written-normalized host is valid exactly by the plain rules."""
         line = f"domain:{host}"
         valid = not DisavowFile.parse(line).validate()
-        if valid:  # (letter case and a trailing dot are no problem: normalizing drops them)
+        if valid:  # (letter case, a trailing dot and spaces after the line are no problem:
+            # normalizing drops them)
+            host = host.rstrip(" \t")
             assert reference_host_ok(host.lower().removesuffix(".")) or is_ip_address(host)
         elif host == host.lower() and host.isascii() and reference_host_ok(host):
             # Only spelling may refuse a host the rules take: ada reads it as another host.
@@ -1484,11 +1539,33 @@ def pickled_names(data: bytes) -> set[tuple[str, str]]:
     return recorder.names
 
 
+# The fixtures of each state version: version 1's are named after their value; a file's state
+# of a later version adds a file named `<value>_v<version>` beside them.
+FILE_STATE_VERSION = 2
+FIXTURE_VALUES = {
+    **{name: name for name in build_pickled_values()},
+    **{
+        f"{name}_v{FILE_STATE_VERSION}": name
+        for name, value in build_pickled_values().items()
+        if isinstance(value, DisavowFile)
+    },
+}
+
+
+def is_latest(fixture: str) -> bool:
+    """Whether a fixture holds the state this version writes (so it pickles to those bytes)."""
+    value = FIXTURE_VALUES[fixture]
+    return fixture != value or not isinstance(build_pickled_values()[value], DisavowFile)
+
+
 def write_pickle_fixtures() -> None:
-    """Write tests/fixtures/pickles/disavow_*.pickle (only when the state version changes)."""
+    """Write the missing tests/fixtures/pickles/disavow_*.pickle (never rewrite one)."""
     PICKLES.mkdir(parents=True, exist_ok=True)
-    for name, value in build_pickled_values().items():
-        (PICKLES / f"{name}.pickle").write_bytes(pickle.dumps(value, protocol=PICKLE_PROTOCOL))
+    values = build_pickled_values()
+    for fixture, name in FIXTURE_VALUES.items():
+        path = PICKLES / f"{fixture}.pickle"
+        if is_latest(fixture) and not path.exists():
+            path.write_bytes(pickle.dumps(values[name], protocol=PICKLE_PROTOCOL))
 
 
 PICKLE_PROTOCOL = 4  # the fixtures' protocol: the default of Python 3.8 to 3.13
@@ -1508,13 +1585,70 @@ class TestPickle:
         assert all(module == "backlinkkit" and cls in backlinkkit.__all__ for module, cls in names)
         assert b"_disavow" not in data
 
-    @pytest.mark.parametrize("name", sorted(build_pickled_values()))
-    def test_checked_in_pickles_load(self, name):
-        """A pickle of an earlier version loads as the same value, and pickles to the same bytes."""
-        data = (PICKLES / f"{name}.pickle").read_bytes()
+    @pytest.mark.parametrize("fixture", sorted(FIXTURE_VALUES))
+    def test_checked_in_pickles_load(self, fixture):
+        """A pickle of an earlier version loads as the same value; one of this version pickles
+        to the same bytes (an older file's state is written as this version's)."""
+        data = (PICKLES / f"{fixture}.pickle").read_bytes()
         loaded = pickle.loads(data)
-        assert observed(loaded) == observed(build_pickled_values()[name])
-        assert pickle.dumps(loaded, protocol=PICKLE_PROTOCOL) == data
+        assert observed(loaded) == observed(build_pickled_values()[FIXTURE_VALUES[fixture]])
+        # (Once the rules or the bundled suffix list change, a file's readings are read again and
+        # it pickles with the new fingerprint: its bytes differ then, its value does not.)
+        if is_latest(fixture):
+            if not isinstance(loaded, DisavowFile) or rules_fingerprint().encode() in data:
+                assert pickle.dumps(loaded, protocol=PICKLE_PROTOCOL) == data
+        else:
+            assert loaded.__getstate__()["version"] == FILE_STATE_VERSION
+            assert observed(pickle.loads(pickle.dumps(loaded))) == observed(loaded)
+
+    def test_file_state_carries_readings(self, monkeypatch):
+        """A file of this version loads without reading a line again; its readings are the
+        parse's (the round trip below checks them against the file's own)."""
+        file = DisavowFile.parse(b"domain:a.example\n domain:B.example\n\xff\nhttp://x\n# c\n")
+        data = pickle.dumps(file)
+
+        def no_reading(*_args, **_kwargs):
+            raise AssertionError("a line was read again")
+
+        monkeypatch.setattr("backlinkkit._disavow._lines.read_line", no_reading)
+        monkeypatch.setattr("backlinkkit._disavow._lines.classify_line", no_reading)
+        loaded = pickle.loads(data)
+        assert loaded.lines == file.lines
+        assert loaded.validate() == file.validate()
+        assert list(loaded) == list(file)
+
+    def test_readings_of_other_rules_are_read_again(self):
+        """Readings pickled under other rules (or another suffix list) are not taken."""
+        file = DisavowFile.parse("domain:a.example\ndomain:co.uk\nhttp://x\n", date=DAY)
+        file.add_domain("b.example", "why")
+        state = file.__getstate__()
+        assert state["rules"] == rules_fingerprint()
+        # As a backlinkkit whose rules read every line as blank would have pickled it:
+        stale = {**state, "rules": "0 other", "kinds": "b" * len(state["kinds"]), "keys": []}
+        stale["problems"] = []
+        loaded = DisavowFile()
+        loaded.__setstate__(stale)
+        assert observed(loaded) == observed(file)
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"kinds": "b"},
+            {"kinds": 3},
+            {"keys": [[0, "domain:x.example"]]},
+            {"keys": [[99, "domain:x.example"]]},
+            {"problems": [[1, (("not-an-entry", "x"),)]]},
+            {"problems": [[2, [["not-an-entry", "x"]]]]},
+            {"problems": [[2, (("not-an-entry", "x"),)]]},
+            {"problems": [[2, ("not-an-entry",)]]},
+            {"problems": [[2, ("not-an-entry", 3)]]},
+        ],
+    )
+    def test_bad_readings_are_refused(self, change):
+        """A version-2 state whose readings do not fit its lines is a TypeError."""
+        state = DisavowFile.parse("# c\ndomain:a.example\nhttp://x\n").__getstate__()
+        with pytest.raises(TypeError):
+            DisavowFile().__setstate__({**state, **change})
 
     @given(FILES, OPERATIONS, st.booleans())
     def test_round_trip(self, text, operations, as_bytes):
@@ -1529,7 +1663,13 @@ class TestPickle:
 
     @pytest.mark.parametrize(
         "state",
-        [{"version": 99}, {"version": 1, "text": 3}, {}, {"version": 1, "layout": "x"}],
+        [
+            {"version": 99},
+            {"version": 1, "text": 3},
+            {},
+            {"version": 1, "layout": "x"},
+            {"version": 2, "text": 3},
+        ],
     )
     def test_unknown_state_is_refused(self, state):
         """State of another version or shape is a TypeError, not a half-made file."""

@@ -354,30 +354,46 @@ def _tokens(text: str) -> list[str]:
     return _tokens_of_prepared(_prepared(text))
 
 
+# CJK ideographs (the Unified Ideographs block and Extension A, all assigned since Unicode 13)
+# are their own normalization: no decomposition, no case, no composition with a neighbour, and
+# letters of a script written without spaces. A text of them only is one token as it stands:
+# the path of most Chinese anchors, as short as they are many (TestIdeographs checks each one).
+_IDEOGRAPHS_ONLY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+").fullmatch
+
+
 def _tokens_of_prepared(text: str) -> list[str]:
     """The normalized tokens of a text made `_prepared` (normalization steps 1 to 3)."""
     if text.isascii():
         norm = text.lower().translate(_ASCII)
+    elif _IDEOGRAPHS_ONLY(text) is not None:
+        return [text]
     else:
-        if "\u20e3" in text:
-            text = _KEYCAP("", text)
-        # Apostrophe look-alikes first: NFKC would make the acute accent a space and a mark.
-        norm = unicodedata.normalize("NFKC", _APOSTROPHE_LIKE("'", text)).casefold()
-        norm = _DIACRITICS("", unicodedata.normalize("NFD", norm))
-        norm = _PLAIN_SYMBOLS(" ", norm)
-        if norm.isascii():
-            norm = norm.translate(_ASCII)
-        else:
-            # NFC puts back what NFD took apart and we keep (Hangul syllables, kana voicing).
-            norm = unicodedata.normalize("NFC", norm.translate(_CHARS))
-            if _HAS_UNSPACED(norm):
-                norm = _SCRIPT_BOUNDARY(" ", norm)
-            if "'" in norm:
-                norm = _split_apostrophes(norm)
-            return _ORPHAN_MARKS("", norm).split()
+        return _non_ascii_tokens(text)
     if "'" in norm:
         norm = _split_apostrophes(norm)
     return norm.split()
+
+
+def _non_ascii_tokens(text: str) -> list[str]:
+    """`_tokens_of_prepared` of a text that is not ASCII, every step taken."""
+    if "\u20e3" in text:
+        text = _KEYCAP("", text)
+    # Apostrophe look-alikes first: NFKC would make the acute accent a space and a mark.
+    norm = unicodedata.normalize("NFKC", _APOSTROPHE_LIKE("'", text)).casefold()
+    norm = _DIACRITICS("", unicodedata.normalize("NFD", norm))
+    norm = _PLAIN_SYMBOLS(" ", norm)
+    if norm.isascii():
+        norm = norm.translate(_ASCII)
+        if "'" in norm:
+            norm = _split_apostrophes(norm)
+        return norm.split()
+    # NFC puts back what NFD took apart and we keep (Hangul syllables, kana voicing).
+    norm = unicodedata.normalize("NFC", norm.translate(_CHARS))
+    if _HAS_UNSPACED(norm):
+        norm = _SCRIPT_BOUNDARY(" ", norm)
+    if "'" in norm:
+        norm = _split_apostrophes(norm)
+    return _ORPHAN_MARKS("", norm).split()
 
 
 def normalize_anchor(text: str) -> str:
@@ -959,7 +975,7 @@ class AnchorClassifier:
             key for key in (_generic_key(normalize_anchor(p)) for p in phrases) if key
         )
         self._generic = self.generic_phrases
-        self._results: dict[tuple[AnchorRule, str | None, str | None], AnchorClass] = {}
+        self._results: dict[tuple[str, str | None, str | None], AnchorClass] = {}
         self._cache: dict[str, AnchorClass] = {}
 
     # -- public --------------------------------------------------------------------------------
@@ -1103,7 +1119,8 @@ class AnchorClassifier:
         self, rule: AnchorRule, brand: str | None = None, keyword: str | None = None
     ) -> AnchorClass:
         # Results are few (rules x brands x keywords): one value each, shared by every anchor.
-        key = (rule, brand, keyword)
+        # Keyed by the rule's value: an enum member hashes by a Python call, a str by its cache.
+        key = (rule._value_, brand, keyword)
         result = self._results.get(key)
         if result is None:
             result = AnchorClass(category=rule.category, rule=rule, brand=brand, keyword=keyword)
@@ -1179,9 +1196,12 @@ class AnchorClassifier:
     def _exact_keyword(self, tokens: list[str], folded: list[str]) -> str | None:
         """Rule 3's test: the content tokens, folded, are one keyword's, in order."""
         stop = _STOP_WORDS
-        content = tuple(
-            [word for token, word in zip(tokens, folded, strict=True) if token not in stop]
-        )
+        if stop.isdisjoint(tokens):  # most anchors: every token is a content token
+            content = tuple(folded)
+        else:
+            content = tuple(
+                [word for token, word in zip(tokens, folded, strict=True) if token not in stop]
+            )
         keyword = self._exact.get(content)
         if keyword is None and self._exact_all:
             keyword = self._exact_all.get(tuple(folded))
@@ -1190,7 +1210,7 @@ class AnchorClassifier:
     def _partial_keyword(self, tokens: list[str], folded: list[str]) -> str | None:
         """Rule 7's test: the first keyword sharing at least half (rounded up) of its words."""
         spaced = self._spaced_words
-        shared = [word for word in set(folded) if word in spaced]
+        shared = [] if spaced.isdisjoint(folded) else [w for w in set(folded) if w in spaced]
         if self._unspaced_words is not None:
             text = " ".join(tokens)
             if not text.isascii():

@@ -23,7 +23,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Final, Protocol
+from operator import itemgetter
+from typing import Final, Protocol, cast
 
 from .._errors import DisavowError
 from .._web._urls import is_ip_address
@@ -35,20 +36,23 @@ from ._rules import (
     check_state_version,
     classify_line,
     public_suffixes,
+    rules_fingerprint,
 )
 
 __all__ = [
     "APPENDED",
     "SORTED",
+    "STATE_VERSIONS",
     "Block",
     "Layout",
     "Line",
-    "LineProblem",
+    "LineProblems",
     "LineStore",
     "comment_line",
     "first_line_bom",
     "make_line",
     "plain_problems",
+    "problem_pairs",
     "read_line",
     "rewritten",
     "to_bytes",
@@ -60,15 +64,23 @@ _SPACES = " \t"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # What `classify_line` calls control characters; an ASCII comment without them is a comment.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_STATE_VERSION = 1
+# Version 2 adds each line's reading (kind, key, problems), so that loading reads no line
+# again; version 1 (no readings) still loads, read line by line as a parse reads them.
+_STATE_VERSION = 2
+STATE_VERSIONS = (1, 2)
 _ENDINGS = ("", "\n", "\r\n")  # line ends as pickled state numbers them
 _ENDING_CODES = {ending: str(code) for code, ending in enumerate(_ENDINGS)}
+_CODE_ENDINGS = {str(code): ending for code, ending in enumerate(_ENDINGS)}
 # Up to this length a `domain:` line matching NORMAL_DOMAIN_LINE has no label over 63 characters.
 _SHORT_DOMAIN_LINE = len(DOMAIN_PREFIX) + 63
 
-#: A problem as a line holds it: its code's value and its reason (strings only, for the reason
-#: below: a tuple holding an enum member stays tracked, and a hostile file can be all problems).
-LineProblem = tuple[str, str]
+#: A line's problems as it holds them: each problem's code value and reason, in turn, in one
+#: flat tuple of strings (`problem_pairs` reads them). Strings only, for the reason below (a
+#: tuple holding an enum member stays tracked, and a hostile file can be all problems); flat,
+#: because the collector untracks one level of tuples per collection: lines holding tuples of
+#: pairs reached the oldest generation and made every full collection walk them (issue 10: 6
+#: full collections, half the time of reading and writing 57,000 invalid lines, measured).
+LineProblems = tuple[str, ...]
 #: A line inside a file: (text, ending, kind, number, key, problems, undecodable), read through
 #: the field numbers below. A plain tuple of strings and numbers on purpose: the garbage
 #: collector stops visiting such a tuple after its first look, and a file is 100,000 of them
@@ -78,9 +90,11 @@ LineProblem = tuple[str, str]
 #: the parsed input (None for lines added since); `key` the entry key of an entry line
 #: (`domain:host` or the normalized URL); `undecodable` says `text` holds undecodable bytes of
 #: a `bytes` input as surrogate escapes (see the module).
-Line = tuple[str, str, str, int | None, str | None, tuple[LineProblem, ...], bool]
-#: What the rules make of a line's text: kind, entry key, problems (see `plain_problems`).
-Reading = tuple[DisavowLineKind, str | None, tuple[LineProblem, ...]]
+Line = tuple[str, str, str, int | None, str | None, LineProblems, bool]
+#: What the rules make of a line's text: kind (its value, as lines hold it), entry key, problems
+#: (see `plain_problems`). Strings only, as lines are, for the reason given there: a parse keeps
+#: one per distinct text.
+Reading = tuple[str, str | None, LineProblems]
 TEXT: Final = 0
 ENDING: Final = 1
 KIND: Final = 2
@@ -100,15 +114,24 @@ def identity(line: Line) -> tuple[str, bool]:
     return line[TEXT].strip(_SPACES), line[UNDECODABLE]
 
 
-def plain_problems(problems: tuple[Problem, ...]) -> tuple[LineProblem, ...]:
-    """The problems as a line holds them: (code value, reason)."""
-    return tuple([(code.value, reason) for code, reason in problems])
+def plain_problems(problems: tuple[Problem, ...]) -> LineProblems:
+    """The problems as a line holds them: code value, reason, code value, reason..."""
+    flat: list[str] = []
+    for code, reason in problems:
+        # `_value_`, not `value`: an enum's `value` is a property, a Python call per problem.
+        flat += (code._value_, reason)
+    return tuple(flat)
+
+
+def problem_pairs(problems: LineProblems) -> Iterator[tuple[str, str]]:
+    """A line's problems as (code value, reason) pairs."""
+    return zip(problems[::2], problems[1::2], strict=True)
 
 
 def read_line(text: str, *, undecodable: bool) -> Reading:
     """What `classify_line` makes of `text`, its problems as a line holds them."""
     kind, key, problems = classify_line(text, undecodable=undecodable)
-    return kind, key, plain_problems(problems) if problems else ()
+    return kind._value_, key, plain_problems(problems) if problems else ()
 
 
 def make_line(
@@ -116,7 +139,7 @@ def make_line(
 ) -> Line:
     """A line of `text`, classified."""
     kind, key, problems = read_line(text, undecodable=undecodable)
-    return (text, ending, kind.value, number, key, problems, undecodable)
+    return (text, ending, kind, number, key, problems, undecodable)
 
 
 def comment_line(text: str) -> Line:
@@ -314,7 +337,7 @@ class LineStore:
         classify = read_line
         normal_domain_line, short = NORMAL_DOMAIN_LINE.fullmatch, _SHORT_DOMAIN_LINE
         surrogate, control = _SURROGATE.search, _CONTROL.search
-        blank, comment, domain = BLANK, COMMENT, DisavowLineKind.DOMAIN
+        blank, comment, domain = BLANK, COMMENT, DOMAIN
         # What the rules made of each text read already: hostile files repeat a few lines.
         # (One dict per origin, keyed by text: no key tuple to make per line.)
         known: tuple[dict[str, Reading], dict[str, Reading]] = ({}, {})
@@ -359,9 +382,9 @@ class LineStore:
                     duplicates.setdefault(key, []).append(number - 1)
                 else:
                     positions[key] = number - 1
-                    if kind is domain:
+                    if kind == domain:
                         domains.add(key[7:])
-            lines.append((text, line_end, kind.value, number, key, problems, escaped))
+            lines.append((text, line_end, kind, number, key, problems, escaped))
         for host in public_suffixes(domains):
             if not is_ip_address(host):  # an IP address is no suffix, whatever its dots
                 self._reread_invalid(DOMAIN_PREFIX + host, known)
@@ -388,7 +411,7 @@ class LineStore:
                 if read is None:
                     read = readings[text] = read_line(text, undecodable=undecodable)
                 kind, entry_key, problems = read
-                kept[index] = (text, ending, kind.value, number, entry_key, problems, undecodable)
+                kept[index] = (text, ending, kind, number, entry_key, problems, undecodable)
 
     # -- asking --------------------------------------------------------------------------------
 
@@ -546,9 +569,7 @@ class LineStore:
         the same whatever strings the lines share.
         """
         kept = self.kept
-        texts = ["" if line is None else line[TEXT] for line in kept]
-        endings = "".join(["0" if line is None else _ENDING_CODES[line[ENDING]] for line in kept])
-        removed = [index for index, line in enumerate(kept) if line is None]
+        removed = [index for index, line in enumerate(kept) if line is None] if None in kept else []
         above = [[index, len(lines)] for index, lines in sorted(self.above.items())]
         blocks = [
             -1 if isinstance(key, int) else len(comments)
@@ -557,20 +578,42 @@ class LineStore:
         added = [line for _, lines in sorted(self.above.items()) for line in lines] + [
             line for comments, last in self._added.values() for line in (*comments, last)
         ]
-        texts += [line[TEXT] for line in added]
-        undecodable = [i for i, line in enumerate(kept) if line is not None and line[UNDECODABLE]]
-        undecodable += [len(kept) + i for i, line in enumerate(added) if line[UNDECODABLE]]
+        # Every line in the order of `text`, a removed one as a blank line without a line end.
+        # Columns are taken by `map` and `compress`: a 1,000,000-line file goes through here.
+        if removed:
+            every = [_REMOVED_LINE if line is None else line for line in kept]
+        else:
+            every = cast("list[Line]", kept[:])  # no removal: no None
+        every += added
+        kinds = "".join(map(_KIND_LETTERS.__getitem__, map(itemgetter(KIND), every)))
         return {
             "version": _STATE_VERSION,
             "layout": self.layout.name,
             "bom": bool(self.bom),
             "changed": self.changed,
-            "text": "\n".join(texts),
-            "endings": endings,
+            "text": "\n".join(map(itemgetter(TEXT), every)),
+            "endings": "".join(
+                map(_ENDING_CODES.__getitem__, map(itemgetter(ENDING), every[: len(kept)]))
+            ),
             "removed": removed,
             "above": above,
             "blocks": blocks,
-            "undecodable": undecodable,
+            "undecodable": list(
+                itertools.compress(range(len(every)), map(itemgetter(UNDECODABLE), every))
+            ),
+            # Each line's reading, in the order of `text`: its kind as one letter; the entry
+            # keys that are not the line's own text; the problems of invalid lines (found by
+            # their letters: a file of blank lines has none to look at).
+            "rules": rules_fingerprint(),
+            "kinds": kinds,
+            "keys": [
+                [i, every[i][KEY]]
+                for i in map(_match_start, _ENTRY_LETTER.finditer(kinds))
+                if every[i][KEY] != every[i][TEXT]
+            ],
+            "problems": [
+                [i, every[i][PROBLEMS]] for i in map(_match_start, _INVALID_LETTER.finditer(kinds))
+            ],
         }
 
     @classmethod
@@ -580,14 +623,14 @@ class LineStore:
         Raises:
             TypeError: the state is of another version or shape.
         """
-        check_state_version(state, "DisavowFile")
+        version = check_state_version(state, "DisavowFile", STATE_VERSIONS)
         try:
-            return cls._from_state(state)
+            return cls._from_state(state, version)
         except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:
             raise TypeError(f"cannot load a DisavowFile from this state: {error}") from None
 
     @classmethod
-    def _from_state(cls, state: Mapping[str, object]) -> LineStore:
+    def _from_state(cls, state: Mapping[str, object], version: int) -> LineStore:
         text, endings = state["text"], state["endings"]
         if not isinstance(text, str) or not isinstance(endings, str):
             raise TypeError("text and endings must be strings")
@@ -598,22 +641,22 @@ class LineStore:
         store = cls(_LAYOUTS[state["layout"]])  # type: ignore[index]
         store.bom = _BOM if state["bom"] else ""
         removed = set(state["removed"])  # type: ignore[call-overload]
-        # The kept lines as the input had them (a CRLF line's text, then its CR) ...
-        pieces = [
-            text + "\r" if _ENDINGS[int(code)] == "\r\n" else text
-            for text, code in zip(texts[:kept_count], endings, strict=True)
-        ]
-        last = None
-        if pieces and endings[-1] == "0" and kept_count - 1 not in removed:
-            last = pieces.pop()  # ... the last one without a line end
-        # They come from one input: all of its surrogates are bytes, or none are.
-        store._read(pieces, last, undecodable=any(i < kept_count for i in flags))
-        for index in removed:
-            store.kept[index] = None  # (pickled as a blank line: no entry to forget)
+        # Readings made under other rules (another backlinkkit, another suffix list) are not
+        # taken: such lines are read again, as those of a version-1 state are.
+        restored = None
+        if version >= 2 and state["rules"] == rules_fingerprint():
+            restored, entries = _read_state_lines(state, texts, kept_count, flags)
+            store._restore(restored, kept_count, entries)
+            for index in removed:
+                store.kept[index] = None  # (pickled as a blank line: no entry to forget)
+        else:
+            store._read_state(texts[:kept_count], endings, removed, flags)
         position = itertools.count(kept_count)
 
         def take(count: int) -> list[Line]:
             indexes = itertools.islice(position, count)
+            if restored is not None:
+                return [restored[i] for i in indexes]
             return [_restored(texts[i], undecodable=i in flags) for i in indexes]
 
         for index, count in above:
@@ -638,9 +681,116 @@ class LineStore:
         self._added[self._carried] = ([], line)
         self._carried += 1
 
+    def _read_state(
+        self, texts: list[str], endings: str, removed: set[int], flags: set[int]
+    ) -> None:
+        """Read the kept lines of a state without readings, as a parse reads them."""
+        # The kept lines as the input had them (a CRLF line's text, then its CR) ...
+        if "2" in endings:
+            pieces = [
+                text + "\r" if code == "2" else text
+                for text, code in zip(texts, endings, strict=True)
+            ]
+        elif len(texts) == len(endings):
+            pieces = list(texts)
+        else:
+            raise ValueError("as many kept lines as line ends")
+        last = None
+        if pieces and endings[-1] == "0" and len(endings) - 1 not in removed:
+            last = pieces.pop()  # ... the last one without a line end
+        # They come from one input: all of its surrogates are bytes, or none are.
+        self._read(pieces, last, undecodable=any(i < len(endings) for i in flags))
+        for index in removed:
+            self.kept[index] = None  # (pickled as a blank line: no entry to forget)
+
+    def _restore(self, lines: list[Line], kept_count: int, entries: list[int]) -> None:
+        """Take the kept lines of a state with readings, and index their entries.
+
+        Args:
+            lines: every line of the state, kept ones first (`_read_state_lines`).
+            kept_count: how many are kept lines.
+            entries: the indexes of the entry lines, ascending.
+        """
+        self.kept = list(lines[:kept_count])
+        positions, duplicates, domains = self._kept_at, self._duplicates, self.domains
+        for index in entries:
+            if index >= kept_count:
+                break
+            line = lines[index]
+            key = cast("str", line[KEY])  # an entry line's (`_read_state_lines`)
+            if key in positions:
+                duplicates.setdefault(key, []).append(index)
+            else:
+                positions[key] = index
+                if line[KIND] == DOMAIN:
+                    domains.add(key[len(DOMAIN_PREFIX) :])
+
 
 def _restored(text: str, *, undecodable: bool) -> Line:
     return rewritten(make_line(text, undecodable=undecodable))
+
+
+# The kinds as a state's `kinds` spells them, a letter each; a removed line is pickled blank.
+_KIND_LETTERS = {kind.value: kind.value[0] for kind in DisavowLineKind}
+_LETTER_KINDS = {letter: kind for kind, letter in _KIND_LETTERS.items()}
+_ENTRY_LETTERS = frozenset(
+    _KIND_LETTERS[kind.value] for kind in (DisavowLineKind.DOMAIN, DisavowLineKind.URL)
+)
+_ENTRY_LETTER = re.compile(f"[{''.join(_ENTRY_LETTERS)}]")
+_INVALID_LETTER = re.compile(_KIND_LETTERS[INVALID])
+_match_start = re.Match.start
+_ENTRY_KINDS = frozenset((DOMAIN, DisavowLineKind.URL.value))
+_REMOVED_LINE: Line = ("", "", BLANK, None, None, (), False)
+
+
+def _read_state_lines(
+    state: Mapping[str, object], texts: list[str], kept_count: int, flags: set[int]
+) -> tuple[list[Line], list[int]]:
+    """Every line of a version-2 state (kept ones, then added ones), and its entry lines' indexes.
+
+    Column by column: a file of 1,000,000 blank lines is 1,000,000 tuples made at C speed; only
+    entry lines, invalid lines and undecodable ones are visited one by one.
+    """
+    kinds, endings = state["kinds"], state["endings"]
+    if not isinstance(kinds, str) or len(kinds) != len(texts) or not isinstance(endings, str):
+        raise ValueError("one kind for each line")
+    if endings.count("0") > 1 + len(state["removed"]):  # type: ignore[arg-type]
+        raise ValueError("a line without a line end before the last")
+    added = range(kept_count, len(texts))
+    lines = list(
+        zip(
+            texts,
+            itertools.chain(
+                map(_CODE_ENDINGS.__getitem__, endings),
+                # An added line has the line end a changed file gives it (see `rewritten`).
+                ["\r\n" if texts[i].endswith("\r") else "\n" for i in added],
+            ),
+            map(_LETTER_KINDS.__getitem__, kinds),
+            itertools.chain(range(1, kept_count + 1), itertools.repeat(None, len(added))),
+            itertools.repeat(None),
+            itertools.repeat(()),
+            itertools.repeat(False),  # noqa: FBT003 - a column of flags
+            strict=False,  # (the repeats are endless; the other columns are as long as texts)
+        )
+    )
+    keys: dict[int, str] = {}
+    for index, key in state["keys"]:  # type: ignore[attr-defined]
+        if kinds[index] not in _ENTRY_LETTERS or not isinstance(key, str):
+            raise ValueError("a key for a line that is no entry")
+        keys[index] = key
+    problems: dict[int, LineProblems] = {}
+    for index, held in state["problems"]:  # type: ignore[attr-defined]
+        if kinds[index] != _KIND_LETTERS[INVALID]:
+            raise ValueError("problems for a line that is not invalid")
+        if type(held) is not tuple or len(held) % 2 or not all(type(x) is str for x in held):
+            raise TypeError("problems are codes and reasons, strings in turn")
+        problems[index] = held  # as loaded: the lines that shared it share it again
+    entries = [match.start() for match in _ENTRY_LETTER.finditer(kinds)]
+    for index in sorted({*entries, *problems, *flags}):
+        text, ending, kind, number, _, _, _ = lines[index]
+        key = keys.get(index, text) if index in keys or kind in _ENTRY_KINDS else None
+        lines[index] = (text, ending, kind, number, key, problems.get(index, ()), index in flags)
+    return lines, entries
 
 
 # -- writing -----------------------------------------------------------------------------------

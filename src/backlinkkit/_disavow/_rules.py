@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 
 import ada_url
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_LINES",
     "MAX_URL_LENGTH",
     "NORMAL_DOMAIN_LINE",
+    "RULES_VERSION",
     "DisavowLineKind",
     "DisavowProblem",
     "DisavowProblemCode",
@@ -49,6 +50,8 @@ __all__ = [
     "public_suffixes",
     "quote",
     "redact_credentials",
+    "rules_fingerprint",
+    "slot_setters",
     "url_host",
     "url_key",
     "url_shape_problems",
@@ -88,6 +91,7 @@ _SHORT_HOST = _MAX_LABEL_LENGTH
 # part of a CRLF line end is one of them: some readers split lines there, some do not.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s")
 _ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != 0x09}
 _NOT_HOST_CHARACTER = re.compile(r"[^a-z0-9_.-]")
@@ -166,6 +170,9 @@ class DisavowProblemCode(enum.Enum):
 
 
 _STATE_VERSION = 1
+#: The version of the line rules (kinds, keys, problems and their messages): see
+#: `rules_fingerprint`.
+RULES_VERSION = 1
 
 
 @attrs.frozen
@@ -213,15 +220,49 @@ class DisavowProblem:
         copy_fields(fresh, self)
 
 
-def check_state_version(state: object, name: str) -> None:
+def check_state_version(
+    state: object, name: str, versions: tuple[int, ...] = (_STATE_VERSION,)
+) -> int:
     """Refuse pickled state of an unknown version (a newer backlinkkit's, or not ours).
+
+    Returns:
+        The state's version, one of `versions`.
 
     Raises:
         TypeError: the state is not a version this backlinkkit reads.
     """
     version = state.get("version") if isinstance(state, Mapping) else None
-    if version != _STATE_VERSION:
+    if version not in versions:
         raise TypeError(f"cannot load a {name} pickled with state version {version!r}")
+    return versions[versions.index(version)]
+
+
+def rules_fingerprint() -> str:
+    """What the reading of a line depends on: these rules, and the bundled public suffix list.
+
+    A pickled file carries its lines' readings with this; one made under other rules is read
+    again. Bump `RULES_VERSION` with any change to what `classify_line` makes of a line.
+    """
+    return f"{RULES_VERSION} {SuffixList.bundled().version}"
+
+
+def slot_setters(cls: type[AttrsInstance]) -> tuple[Callable[[object, object], None], ...]:
+    """The setters of a frozen attrs class's slots, in field order, to make values in bulk.
+
+    `DisavowFile.validate` and `lines` make one value per problem or line: `object.__new__` and
+    these setters cost a quarter less than `__init__`'s frozen-attribute calls. Only for a
+    class whose `__init__` does nothing more (no validator, converter or default factory).
+
+    Raises:
+        TypeError: `cls` checks or converts a field: make its values with `__init__`.
+    """
+    fields = attrs.fields(cls)
+    for field in fields:
+        if field.validator is not None or field.converter is not None or field.on_setattr:
+            raise TypeError(f"{cls.__name__}.{field.name} is checked: make it with __init__")
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            raise TypeError(f"{cls.__name__}.{field.name} has a factory: make it with __init__")
+    return tuple(getattr(cls, field.name).__set__ for field in fields)
 
 
 def copy_fields(source: AttrsInstance, target: object) -> None:
@@ -524,6 +565,11 @@ def url_shape_problems(url: str, shown: str) -> list[Problem]:
 
 
 def _suggest_host(host: str) -> str | None:
+    # A lone surrogate is no character, and a C0 control (but tab, LF and CR, which URL parsing
+    # drops) or DEL inside a host is a forbidden domain code point (WHATWG URL): no host comes
+    # of either, so the URL parser is not asked (a refusal costs an exception).
+    if _SURROGATE.search(host) is not None or _FORBIDDEN_IN_HOST.search(host.strip()):
+        return None
     try:
         return DOMAIN_PREFIX + normalize_host(host)
     except InvalidURLError:
@@ -531,6 +577,8 @@ def _suggest_host(host: str) -> str | None:
 
 
 def _suggest_url(url: str) -> str | None:
+    if _SURROGATE.search(url) is not None:  # as in `_suggest_host`
+        return None
     try:
         return url_key(url)
     except ValueError:
@@ -644,15 +692,12 @@ def _other_problems(shown: str, stripped: str) -> list[Problem]:
     ]
 
 
-def _encoding_problem(text: str, undecodable: bool) -> Problem:
+def _encoding_problem(text: str, undecodable: bool, shown: str) -> Problem:
+    # `shown`: the line quoted as it would print, undecodable bytes as U+FFFD.
     if undecodable:
-        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return (
             DisavowProblemCode.NOT_UTF8,
-            (
-                f"bytes that are not UTF-8 in {quote(shown)}: Google refuses a file in another "
-                f"encoding"
-            ),
+            (f"bytes that are not UTF-8 in {shown}: Google refuses a file in another encoding"),
         )
     surrogate = _SURROGATE.search(text)
     return (
@@ -701,10 +746,10 @@ def classify_line(
     if not (surrogates or control) and (not stripped or stripped[0] == "#"):
         return (DisavowLineKind.COMMENT if stripped else DisavowLineKind.BLANK), None, ()
     if surrogates:
-        problems.append(_encoding_problem(text, undecodable))
         # Messages quote the line as it would print: undecodable bytes as U+FFFD.
         shown_text = text.encode("utf-8", "surrogateescape" if undecodable else "surrogatepass")
         shown = quote(shown_text.decode("utf-8", "replace"))
+        problems.append(_encoding_problem(text, undecodable, shown))
     else:
         shown = quote(redact_credentials(text) if "@" in text else text)
     if control:
