@@ -1,7 +1,9 @@
 """Link gap: the sites that link to competitors but not to you, their intersection, their uniques.
 
-Reads only the profiles' public API (`LinkProfile.domain`, `LinkProfile.referring_domains()`), so
-the profiles may come from exports, a crawl or web archives, merged or not.
+Reads of each profile only what it reports (`_profile_counts`): the names of its referring
+domains and, for the domains listed, their links, anchor categories and authority, exactly as
+`LinkProfile.referring_domains()` gives them, without measuring the rest. The profiles may come
+from exports, a crawl or web archives, merged or not.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import attrs
 
 from .._anchors._classifier import AnchorCategory
 from .._errors import ComparisonError
+from .._profile._aggregate import DomainStats
 from .._profile._link_profile import LinkProfile
-from .._profile._referring_domain import ReferringDomain
 from .._web._urls import registrable_domain
+from . import _profile_counts as counts
 from ._authority import AuthorityBucket, ImportedAuthority, WebGraphRank
 
 __all__ = ["GapDomain", "LinkGap", "link_gap"]
@@ -251,13 +254,13 @@ def _gap(
     ranks: Mapping[str, WebGraphRank | ImportedAuthority],
 ) -> LinkGap:
     own_sites = frozenset(registrable_domain(p.domain) for p in (target, *rivals))
-    linked = {row.domain for row in target.referring_domains()}
+    linked = counts.domain_counts(target)
     # Which competitors each domain links to, as bits of an int: no container per domain.
-    rows_by_rival = [{row.domain: row for row in p.referring_domains()} for p in rivals]
+    stats_by_rival = [counts.domain_counts(p) for p in rivals]
     linking: dict[str, int] = {}
-    for bit, rows in enumerate(rows_by_rival):
+    for bit, stats_of in enumerate(stats_by_rival):
         flag = 1 << bit
-        for domain in rows:
+        for domain in stats_of:
             linking[domain] = linking.get(domain, 0) | flag
     everyone = (1 << len(rivals)) - 1
     gap: list[GapDomain] = []
@@ -274,11 +277,18 @@ def _gap(
         if n < min_competitors and n != 1:
             continue  # in no list: neither the gap, nor the intersection, nor a unique list
         indexes = [i for i in range(len(rivals)) if mask >> i & 1]
-        its_rows = [(i, rows_by_rival[i][domain]) for i in indexes]
+        its_stats = [(i, stats_by_rival[i][domain]) for i in indexes]
         rank = ranks.get(domain)
         if rank is None:  # the competitors' own: a rank their profiles hold, or an export score
-            rank = next((r.authority for _, r in its_rows if r.authority is not None), None)
-        record = _record(domain, its_rows, names, rank)
+            rank = next(
+                (
+                    found
+                    for i, stats in its_stats
+                    if (found := counts.authority(rivals[i], domain, stats)) is not None
+                ),
+                None,
+            )
+        record = _record(domain, its_stats, rivals, names, rank)
         if n >= min_competitors:
             gap.append(record)
         if mask == everyone:
@@ -314,17 +324,20 @@ def _check_competitors(target: str, names: tuple[str, ...], min_competitors: int
 
 def _record(
     domain: str,
-    rows: list[tuple[int, ReferringDomain]],
+    its_stats: list[tuple[int, DomainStats]],
+    rivals: tuple[LinkProfile, ...],
     names: tuple[str, ...],
     authority: WebGraphRank | ImportedAuthority | None,
 ) -> GapDomain:
-    links_by_competitor = {names[index]: row.links for index, row in rows}
+    links_by_competitor = {names[index]: stats.links for index, stats in its_stats}
     return GapDomain(
         domain=domain,
         competitors=tuple(links_by_competitor),
         links=sum(links_by_competitor.values()),
         links_by_competitor=links_by_competitor,
-        anchor_categories=_summed_categories([row.anchor_categories for _, row in rows]),
+        anchor_categories=_summed_categories(
+            [counts.anchor_categories(rivals[index], stats) for index, stats in its_stats]
+        ),
         authority=authority,
     )
 
