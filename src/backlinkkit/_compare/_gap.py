@@ -267,6 +267,7 @@ def _gap(
     intersection: list[GapDomain] = []
     unique: dict[str, list[GapDomain]] = {name: [] for name in names}
     shared_with_target = 0
+    categories: dict[tuple[int, ...], Mapping[AnchorCategory, int]] = {}
     for domain, mask in linking.items():
         if domain in own_sites:
             continue
@@ -288,7 +289,7 @@ def _gap(
                 ),
                 None,
             )
-        record = _record(domain, its_stats, rivals, names, rank)
+        record = _record(domain, its_stats, rivals, names, authority=rank, categories=categories)
         if n >= min_competitors:
             gap.append(record)
         if mask == everyone:
@@ -327,33 +328,26 @@ def _record(
     its_stats: list[tuple[int, DomainStats]],
     rivals: tuple[LinkProfile, ...],
     names: tuple[str, ...],
+    *,
     authority: WebGraphRank | ImportedAuthority | None,
+    categories: dict[tuple[int, ...], Mapping[AnchorCategory, int]],
 ) -> GapDomain:
     links_by_competitor = {names[index]: stats.links for index, stats in its_stats}
+    first, *others = [counts.category_counts(rivals[index], stats) for index, stats in its_stats]
+    for these in others:  # each competitor's anchors classified for that competitor
+        for position, n in enumerate(these):
+            first[position] += n
+    key = tuple(first)
+    mapping = categories.get(key)
+    if mapping is None:
+        # Rows with the same counts share one immutable mapping: most rows are small domains
+        # with a few links, and a mapping keyed by enum members costs a Python-level hash per key.
+        mapping = categories[key] = types.MappingProxyType(dict(zip(_CATEGORIES, key, strict=True)))
     return GapDomain(
         domain=domain,
         competitors=tuple(links_by_competitor),
         links=sum(links_by_competitor.values()),
         links_by_competitor=links_by_competitor,
-        anchor_categories=_summed_categories(
-            [counts.anchor_categories(rivals[index], stats) for index, stats in its_stats]
-        ),
+        anchor_categories=mapping,
         authority=authority,
     )
-
-
-def _summed_categories(
-    counts: list[Mapping[AnchorCategory, int]],
-) -> Mapping[AnchorCategory, int]:
-    if len(counts) == 1:
-        return counts[0]  # a profile's own complete mapping: kept as it is (see the converter)
-    # Sums by position, in category order, in place: enum members hash in Python code, and
-    # fresh lists per step would wake the garbage collector (see link_gap).
-    totals = [0] * len(_CATEGORIES)
-    for mapping in counts:
-        values = (
-            mapping.values() if tuple(mapping) == _CATEGORIES else map(mapping.get, _CATEGORIES)
-        )
-        for position, value in enumerate(values):
-            totals[position] += value or 0
-    return types.MappingProxyType(dict(zip(_CATEGORIES, totals, strict=True)))

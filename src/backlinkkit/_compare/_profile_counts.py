@@ -10,8 +10,8 @@ them: the same counts, summed the same way, the same classification (the profile
 anchor categories, which its measurement then reuses).
 
 The one place that knows the profile's private layout (`LinkProfile._aggregate` and its
-`DomainStats`, `LinkProfile._category_index`): read only, nothing here changes a profile's
-counts or settings.
+`DomainStats`, the anchor categories' memo `LinkProfile._categories` and `_category_index`,
+which fills it): read only, but for that memo, filled as the profile's measurement fills it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .._profile._aggregate import METRIC_FIELDS, DomainStats
 from .._profile._link_profile import LinkProfile
 from ._authority import ImportedAuthority, WebGraphRank, imported_authority
 
-__all__ = ["anchor_categories", "authority", "domain_counts", "domain_links"]
+__all__ = ["authority", "category_counts", "domain_counts", "domain_links"]
 
 _CATEGORIES = tuple(AnchorCategory)
 # Where `imported_authority`'s scores sit among the kept metric maxima.
@@ -47,17 +47,23 @@ def domain_links(profile: LinkProfile) -> dict[str, int]:
     return {site: stats.links for site, stats in profile._aggregate.domains.items()}  # noqa: SLF001
 
 
-def anchor_categories(profile: LinkProfile, stats: DomainStats) -> Mapping[AnchorCategory, int]:
+def category_counts(profile: LinkProfile, stats: DomainStats) -> list[int]:
     """One referring domain's links per anchor category (`ReferringDomain.anchor_categories`).
 
-    Every category present, in `AnchorCategory` order; links of unknown anchor left out.
+    Counts in `AnchorCategory` order; links of unknown anchor left out. A list, not a mapping:
+    the gap sums these, and a mapping keyed by enum members costs a Python-level hash per key.
     """
     counts = [0] * len(_CATEGORIES)
-    category_index = profile._category_index  # noqa: SLF001 - memoized per distinct anchor
+    # The profile's memo of each distinct anchor's category, read directly: one dict look-up
+    # per anchor of the domain, the classifier asked only for anchors not met yet.
+    known = profile._categories.get  # noqa: SLF001
     for anchor, n in stats.anchors.items():
         if anchor is not None:
-            counts[category_index(anchor)] += n
-    return types.MappingProxyType(dict(zip(_CATEGORIES, counts, strict=True)))
+            index = known(anchor)
+            if index is None:
+                index = profile._category_index(anchor)  # noqa: SLF001 - classifies, memoizes
+            counts[index] += n
+    return counts
 
 
 def authority(
