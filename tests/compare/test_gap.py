@@ -198,6 +198,13 @@ class TestLinkGap:
             "import", "trust_flow", 33.0,
         )  # fmt: skip
 
+    def test_profiles_are_not_measured(self):
+        """The gap reads the profiles' counts: none of them is measured for it."""
+        target = profile("me.test", {"news.test": 1, "x.test": 1})
+        a, b = (profile(site, {"blog.test": 2, "x.test": 1}) for site in ("a.test", "b.test"))
+        assert [r.domain for r in link_gap(target, [a, b]).gap] == ["blog.test"]
+        assert [p._measures for p in (target, a, b)] == [None, None, None]
+
     def test_gap_domain_value(self):
         """GapDomain is an immutable value: its mappings cannot be changed."""
         row = link_gap(ME, [A]).gap[0]
