@@ -198,6 +198,13 @@ class TestLinkGap:
             "import", "trust_flow", 33.0,
         )  # fmt: skip
 
+    def test_profiles_are_not_measured(self):
+        """The gap reads the profiles' counts: none of them is measured for it."""
+        target = profile("me.test", {"news.test": 1, "x.test": 1})
+        a, b = (profile(site, {"blog.test": 2, "x.test": 1}) for site in ("a.test", "b.test"))
+        assert [r.domain for r in link_gap(target, [a, b]).gap] == ["blog.test"]
+        assert [p._measures for p in (target, a, b)] == [None, None, None]
+
     def test_gap_domain_value(self):
         """GapDomain is an immutable value: its mappings cannot be changed."""
         row = link_gap(ME, [A]).gap[0]
@@ -260,3 +267,54 @@ def test_gap_sorted_in_work_order(target_links, competitor_links):
     rows = link_gap(target, rivals).gap
     keys = [(-r.competitor_count, -r.links, r.domain) for r in rows]
     assert keys == sorted(keys)
+
+
+ANCHORS = ["Me", "C0", "running shoes", "best running shoes", "click here", "c1.test", "", None]
+link_records = st.lists(
+    st.tuples(
+        st.sampled_from(SOURCES[:6]),
+        st.sampled_from(ANCHORS),
+        st.one_of(st.none(), st.floats(0, 100)),
+    ),
+    max_size=12,
+)
+
+
+def scored_profile(site: str, records: list[tuple[str, str | None, float | None]]) -> LinkProfile:
+    """A profile whose links carry anchors of every kind and, some, a Domain Rating."""
+    p = LinkProfile(site, brands=["C0"], keywords=["running shoes"])
+    p.update(
+        Backlink(f"https://www.{source}/p{i}", f"https://{site}/", anchor=anchor,
+                 domain_rating=score)
+        for i, (source, anchor, score) in enumerate(records)
+    )  # fmt: skip
+    return p
+
+
+@given(link_records, st.lists(link_records, min_size=1, max_size=4), st.integers(0, 5))
+def test_rows_are_what_the_competitors_profiles_say(target_records, competitor_records, ranked):
+    """Each row holds what the competitors' `referring_domains()` give for it: links per
+    competitor, anchor categories summed, the first competitor's authority; and the gap is the
+    same whether the profiles were measured before or not."""
+
+    def sides() -> tuple[LinkProfile, list[LinkProfile]]:
+        rivals = [scored_profile(f"c{i}.test", r) for i, r in enumerate(competitor_records)]
+        rivals[0].authority = {SOURCES[ranked]: rank(SOURCES[ranked], 5)}
+        return scored_profile("me.test", target_records), rivals
+
+    target, rivals = sides()
+    gap = link_gap(target, rivals)
+    measured_target, measured_rivals = sides()
+    rows_of = [{r.domain: r for r in p.referring_domains()} for p in measured_rivals]
+    measured_target.referring_domains()
+    assert link_gap(measured_target, measured_rivals) == gap
+    for row in gap.gap:
+        theirs = [rows_of[gap.competitors.index(name)][row.domain] for name in row.competitors]
+        assert dict(row.links_by_competitor) == dict(
+            zip(row.competitors, [r.links for r in theirs], strict=True)
+        )
+        assert dict(row.anchor_categories) == {
+            category: sum(r.anchor_categories[category] for r in theirs)
+            for category in AnchorCategory
+        }
+        assert row.authority == next((r.authority for r in theirs if r.authority is not None), None)

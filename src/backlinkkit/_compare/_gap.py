@@ -1,7 +1,9 @@
 """Link gap: the sites that link to competitors but not to you, their intersection, their uniques.
 
-Reads only the profiles' public API (`LinkProfile.domain`, `LinkProfile.referring_domains()`), so
-the profiles may come from exports, a crawl or web archives, merged or not.
+Reads of each profile only what it reports (`_profile_counts`): the names of its referring
+domains and, for the domains listed, their links, anchor categories and authority, exactly as
+`LinkProfile.referring_domains()` gives them, without measuring the rest. The profiles may come
+from exports, a crawl or web archives, merged or not.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import attrs
 
 from .._anchors._classifier import AnchorCategory
 from .._errors import ComparisonError
+from .._profile._aggregate import DomainStats
 from .._profile._link_profile import LinkProfile
-from .._profile._referring_domain import ReferringDomain
 from .._web._urls import registrable_domain
+from . import _profile_counts as counts
 from ._authority import AuthorityBucket, ImportedAuthority, WebGraphRank
 
 __all__ = ["GapDomain", "LinkGap", "link_gap"]
@@ -251,19 +254,20 @@ def _gap(
     ranks: Mapping[str, WebGraphRank | ImportedAuthority],
 ) -> LinkGap:
     own_sites = frozenset(registrable_domain(p.domain) for p in (target, *rivals))
-    linked = {row.domain for row in target.referring_domains()}
+    linked = counts.domain_counts(target)
     # Which competitors each domain links to, as bits of an int: no container per domain.
-    rows_by_rival = [{row.domain: row for row in p.referring_domains()} for p in rivals]
+    stats_by_rival = [counts.domain_counts(p) for p in rivals]
     linking: dict[str, int] = {}
-    for bit, rows in enumerate(rows_by_rival):
+    for bit, stats_of in enumerate(stats_by_rival):
         flag = 1 << bit
-        for domain in rows:
+        for domain in stats_of:
             linking[domain] = linking.get(domain, 0) | flag
     everyone = (1 << len(rivals)) - 1
     gap: list[GapDomain] = []
     intersection: list[GapDomain] = []
     unique: dict[str, list[GapDomain]] = {name: [] for name in names}
     shared_with_target = 0
+    categories: dict[tuple[int, ...], Mapping[AnchorCategory, int]] = {}
     for domain, mask in linking.items():
         if domain in own_sites:
             continue
@@ -274,11 +278,18 @@ def _gap(
         if n < min_competitors and n != 1:
             continue  # in no list: neither the gap, nor the intersection, nor a unique list
         indexes = [i for i in range(len(rivals)) if mask >> i & 1]
-        its_rows = [(i, rows_by_rival[i][domain]) for i in indexes]
+        its_stats = [(i, stats_by_rival[i][domain]) for i in indexes]
         rank = ranks.get(domain)
         if rank is None:  # the competitors' own: a rank their profiles hold, or an export score
-            rank = next((r.authority for _, r in its_rows if r.authority is not None), None)
-        record = _record(domain, its_rows, names, rank)
+            rank = next(
+                (
+                    found
+                    for i, stats in its_stats
+                    if (found := counts.authority(rivals[i], domain, stats)) is not None
+                ),
+                None,
+            )
+        record = _record(domain, its_stats, rivals, names, authority=rank, categories=categories)
         if n >= min_competitors:
             gap.append(record)
         if mask == everyone:
@@ -314,33 +325,29 @@ def _check_competitors(target: str, names: tuple[str, ...], min_competitors: int
 
 def _record(
     domain: str,
-    rows: list[tuple[int, ReferringDomain]],
+    its_stats: list[tuple[int, DomainStats]],
+    rivals: tuple[LinkProfile, ...],
     names: tuple[str, ...],
+    *,
     authority: WebGraphRank | ImportedAuthority | None,
+    categories: dict[tuple[int, ...], Mapping[AnchorCategory, int]],
 ) -> GapDomain:
-    links_by_competitor = {names[index]: row.links for index, row in rows}
+    links_by_competitor = {names[index]: stats.links for index, stats in its_stats}
+    first, *others = [counts.category_counts(rivals[index], stats) for index, stats in its_stats]
+    for these in others:  # each competitor's anchors classified for that competitor
+        for position, n in enumerate(these):
+            first[position] += n
+    key = tuple(first)
+    mapping = categories.get(key)
+    if mapping is None:
+        # Rows with the same counts share one immutable mapping: most rows are small domains
+        # with a few links, and a mapping keyed by enum members costs a Python-level hash per key.
+        mapping = categories[key] = types.MappingProxyType(dict(zip(_CATEGORIES, key, strict=True)))
     return GapDomain(
         domain=domain,
         competitors=tuple(links_by_competitor),
         links=sum(links_by_competitor.values()),
         links_by_competitor=links_by_competitor,
-        anchor_categories=_summed_categories([row.anchor_categories for _, row in rows]),
+        anchor_categories=mapping,
         authority=authority,
     )
-
-
-def _summed_categories(
-    counts: list[Mapping[AnchorCategory, int]],
-) -> Mapping[AnchorCategory, int]:
-    if len(counts) == 1:
-        return counts[0]  # a profile's own complete mapping: kept as it is (see the converter)
-    # Sums by position, in category order, in place: enum members hash in Python code, and
-    # fresh lists per step would wake the garbage collector (see link_gap).
-    totals = [0] * len(_CATEGORIES)
-    for mapping in counts:
-        values = (
-            mapping.values() if tuple(mapping) == _CATEGORIES else map(mapping.get, _CATEGORIES)
-        )
-        for position, value in enumerate(values):
-            totals[position] += value or 0
-    return types.MappingProxyType(dict(zip(_CATEGORIES, totals, strict=True)))

@@ -1,7 +1,8 @@
 """Snapshots: what changed between two link profiles of one site (last month's and this month's).
 
-Reads only the profiles' public API (`referring_domains`, `category_table`, `flags`, `summary`),
-so either side may be built from exports, a crawl or web archives.
+Reads each side's referring domains and their links from the counts the profile keeps
+(`_profile_counts`), and its measures (`category_table`, `flags`, `summary`) through its public
+API, so either side may be built from exports, a crawl or web archives.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .._profile._link_profile import LinkProfile
 from .._profile._summary import ProfileSummary
 from .._profile._thresholds import Thresholds
 from .._web._urls import registrable_domain
+from . import _profile_counts as counts
 
 __all__ = ["CategoryShift", "DomainChange", "DomainChangeKind", "FlagChange", "ProfileDiff",
            "diff_profiles"]  # fmt: skip
@@ -271,8 +273,8 @@ def diff_profiles(
 
 
 def _diff(old: LinkProfile, new: LinkProfile, t: Thresholds) -> ProfileDiff:
-    before = {row.domain: row.links for row in old.referring_domains()}
-    after = {row.domain: row.links for row in new.referring_domains()}
+    before = counts.domain_links(old)
+    after = counts.domain_links(new)
     gained = [DomainChange(domain=d, links_before=0, links_after=n) for d, n in after.items()
               if d not in before]  # fmt: skip
     lost = [DomainChange(domain=d, links_before=n, links_after=0) for d, n in before.items()
