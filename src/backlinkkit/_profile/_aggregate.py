@@ -20,7 +20,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -236,7 +236,7 @@ class Aggregate:
 
     # -- sites, anchors and facets -------------------------------------------------------------
 
-    def _stats_for(self, url: str) -> DomainStats | bool | None:
+    def _stats_for(self, url: str) -> DomainStats | Literal[False] | None:
         """The stats of `url`'s site; None for the own site; False when `url` has no host."""
         cut = url.find("/", 8)
         key = url if cut < 0 else url[:cut]

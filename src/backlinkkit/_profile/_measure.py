@@ -12,8 +12,9 @@ import datetime as dt
 import ipaddress
 import re
 import types
+from collections import Counter
 from collections.abc import Callable, Mapping
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, cast
 
 import attrs
 
@@ -190,7 +191,10 @@ class _Totals:
         self.by_link = [0] * len(CATEGORIES)
         self.by_domain = [0] * len(CATEGORIES)
         self.anchor_links: dict[str, int] = {}
-        self.anchor_domains: dict[str, int] = {}
+        # Referring domains per anchor (None, the unknown anchor, is dropped at the end).
+        self.anchor_domains: Counter[str | None] = Counter()
+        # One read-only mapping per distinct list of category counts: domains repeat them.
+        self.category_maps: dict[tuple[int, ...], Mapping[AnchorCategory, int]] = {}
         self.subnet_domains: dict[str, int] = {}
         self.subnet_links: dict[str, int] = {}
         self.ips: set[str] = set()
@@ -203,6 +207,17 @@ class _Totals:
         self.known_anchor = self.money = self.branded = 0
         self.follow_known = self.nofollow_domains = self.ip_domains = 0
         self.buckets = dict.fromkeys(AuthorityBucket, 0)
+
+
+def _top_anchor(anchors: dict[str | None, int]) -> tuple[int, str] | None:
+    """(links, anchor) of the most used known anchor, the first by text among equals."""
+    known = cast("dict[str, int]", anchors)
+    if None in anchors:  # the unknown anchor is never the top one
+        known = {a: n for a, n in anchors.items() if a is not None}
+    if not known:
+        return None
+    most = max(known.values())
+    return most, min(a for a, n in known.items() if n == most)
 
 
 def _domain(
@@ -262,20 +277,20 @@ def _domain(
     t.follow_unknown += unknown
     t.follow_known += bool(followed or not_followed)
     t.nofollow_domains += bool(not_followed)
-    top: tuple[int, str] | None = None
-    anchor_links, anchor_domains = t.anchor_links, t.anchor_domains
-    for anchor, n in stats.anchors.items():
+    anchors = stats.anchors
+    anchor_links, known_categories = t.anchor_links, t.categories
+    for anchor, n in anchors.items():
         if anchor is None:
             unknown_anchor = n
             continue
-        category = t.categories.get(anchor)
+        category = known_categories.get(anchor)
         if category is None:
-            category = t.categories[anchor] = category_of(anchor)
+            category = known_categories[anchor] = category_of(anchor)
         categories[category] += n
         anchor_links[anchor] = anchor_links.get(anchor, 0) + n
-        anchor_domains[anchor] = anchor_domains.get(anchor, 0) + 1
-        if top is None or n > top[0] or (n == top[0] and anchor < top[1]):
-            top = (n, anchor)
+    # One more referring domain for each of its anchors, counted in C; and its top anchor.
+    t.anchor_domains.update(iter(anchors))
+    top = _top_anchor(anchors)
     t.anchor_unknown += unknown_anchor
     for i, n in enumerate(categories):
         if n:
@@ -321,7 +336,7 @@ def _domain(
         followed_links=followed,
         nofollow_links=not_followed,
         follow_unknown_links=unknown,
-        anchor_categories=types.MappingProxyType(dict(zip(CATEGORIES, categories, strict=True))),
+        anchor_categories=_category_map(t, categories),
         anchor_unknown_links=unknown_anchor,
         anchors=len(stats.anchors) - (unknown_anchor > 0),
         top_anchor=None if top is None else top[1],
@@ -348,6 +363,15 @@ def _domain(
         linked_domains=None if linked_domains is None else int(linked_domains),
         authority=authority,
     )
+
+
+def _category_map(t: _Totals, counts: list[int]) -> Mapping[AnchorCategory, int]:
+    key = tuple(counts)
+    found = t.category_maps.get(key)
+    if found is None:
+        found = types.MappingProxyType(dict(zip(CATEGORIES, counts, strict=True)))
+        t.category_maps[key] = found
+    return found
 
 
 def _months(
@@ -398,10 +422,12 @@ def measure(
         ),
         key=lambda r: (-r.links, r.domain),
     )
+    t.anchor_domains.pop(None, None)
+    anchor_domains = cast("Counter[str]", t.anchor_domains)
     anchors = sorted(
         (
             AnchorRow(a, CATEGORIES[t.categories[a]], t.anchor_links[a], d)
-            for a, d in t.anchor_domains.items()
+            for a, d in anchor_domains.items()
         ),
         key=lambda row: (-row.domains, -row.links, row.anchor),
     )
@@ -425,7 +451,7 @@ def measure(
         anchor_categories=dict(zip(CATEGORIES, t.by_domain, strict=True)),
         anchor_categories_by_link=dict(zip(CATEGORIES, t.by_link, strict=True)),
         diversity_by_link=AnchorDiversity.of(t.anchor_links.values()),
-        diversity_by_domain=AnchorDiversity.of(t.anchor_domains.values()),
+        diversity_by_domain=AnchorDiversity.of(anchor_domains.values()),
         own_links=agg.own_links,
         unparsed_links=agg.unparsed_links,
         authority_buckets=t.buckets,
