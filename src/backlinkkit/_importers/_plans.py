@@ -14,6 +14,7 @@ import attrs
 
 from .._backlink import Backlink
 from .._errors import ExportFormatError
+from .._profile._aggregate import METRIC_FIELDS
 from .._web._links import LinkKind, Section
 from . import _cells as cells
 from ._tool_headers import (
@@ -40,10 +41,6 @@ _KEYWORD = GENERIC_COLUMNS[12:-1]
 _FACET_FIELDS = ("nofollow", "sponsored", "ugc", "kind", "spam", "sitewide", "toxicity",
                  "toxic_markers")  # fmt: skip
 _CHECKED_FIELDS = ("section", "extra")
-_METRIC_FIELDS = (
-    "domain_rating", "url_rating", "page_ascore", "trust_flow", "citation_flow",
-    "domain_authority", "page_authority", "external_links", "linked_domains",
-)  # fmt: skip
 
 
 @attrs.frozen
@@ -126,8 +123,8 @@ def _layout(fields: Mapping[str, _Field]) -> Layout:
             check(row)
         return values
 
-    metric_getters = [getter(name) for name in _METRIC_FIELDS]
-    metric_columns = columns(_METRIC_FIELDS)
+    metric_getters = [getter(name) for name in METRIC_FIELDS]
+    metric_columns = columns(METRIC_FIELDS)
     return Layout(
         source=one("source_url"),
         anchor=one("anchor"),
