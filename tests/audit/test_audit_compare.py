@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import pytest
 
 from backlinkkit import (
+    AnchorCategory,
     AuthorityBucket,
     AuthorityError,
     ComparisonError,
@@ -87,6 +88,31 @@ class TestGap:
         result = site_audit(competitors=competitors(), min_competitors=2)
         assert result.gap is not None
         assert [r.domain for r in result.gap.gap] == ["shared.test"]
+
+    def test_competitors_anchors_are_read_for_the_sites_keywords(self):
+        """A competitor's keyword anchor is an exact match, as `backlinkkit gap` counts it."""
+        rival = {"a.test": [("a.csv", export("a.test", ("wiki.test", "running shoes")))]}
+        result = site_audit(competitors=rival, keywords=["running shoes"])
+        assert result.gap is not None
+        (row,) = result.gap.gap
+        assert row.anchor_categories[AnchorCategory.EXACT_MATCH] == 1
+
+    def test_min_competitors_on_the_command_line(self, tmp_path, capsys, monkeypatch):
+        """`audit --min-competitors K` is the gap's k, as `audit(min_competitors=K)`."""
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setitem(sys.modules, "jinja2", None)
+        (tmp_path / "mine.csv").write_text(export("site.test", ("news.test", "Site")).getvalue())
+        for name, rows in competitors().items():
+            for i, (_, stream) in enumerate(rows):
+                (tmp_path / f"{name}-{i}.csv").write_text(stream.getvalue())
+        rivals = [f"{p.stem.rsplit('-', 1)[0]}={p.name}" for p in sorted(tmp_path.glob("?.test-*"))]
+        argv = ["audit", "mine.csv", "--site", "site.test", "--min-competitors", "2", "--out", "o"]
+        for rival in rivals:
+            argv += ["--competitor", rival]
+        assert main(argv) == 0
+        summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+        assert summary["gap"]["min_competitors"] == 2
+        assert summary["gap"]["counts"]["gap"] == 1  # shared.test, linking to both
 
     def test_site_among_competitors_is_refused(self):
         """The site given as its own competitor is refused with the library's error."""
@@ -359,7 +385,10 @@ class TestCommand:
             (["--previous", "missing.csv"], 2, "cannot read missing.csv"),
             (["--ranks", "missing.gz"], 2, "cannot read missing.gz"),
             (["--ranks", "mine.csv"], 1, "ranks"),
-            (["--competitor", "site.test=a.csv"], 1, "site.test"),
+            (["--competitor", "site.test=a.csv"], 2, "--competitor site.test is the site itself"),
+            (["--competitor", "SITE.test=a.csv"], 2, "is the site itself"),
+            (["--competitor", "a.test=a.csv", "--min-competitors", "2"], 2, "from 1 to the number"),
+            (["--competitor", "a.test=a.csv", "--min-competitors", "0"], 2, "not 0"),
         ],
     )
     def test_errors(self, files, capsys, argv, status, message):

@@ -38,6 +38,7 @@ from .._cli import CommandError, Console, ExitStatus, subcommand
 from ..audit import AuditInput, audit, load_thresholds, neutralize
 from ..audit._command import _Progress  # the audit's terminal progress line, shared
 from ..audit._write import atomic_write  # the audit's own atomic write, shared (see the report)
+from ._profile_counts import domain_counts
 
 __all__ = ["DIFF_FILES", "GAP_FILES", "gap_outputs", "read_profile"]
 
@@ -295,7 +296,7 @@ def _gap(args: argparse.Namespace, console: Console) -> int:
             progress.close()
     ranks = None
     if args.ranks:
-        names = {row.domain for rival in rivals for row in rival.referring_domains()}
+        names = {name for rival in rivals for name in domain_counts(rival)}
         ranks = _read_ranks(args.ranks, sorted(names))
     gap = link_gap(target, rivals, min_competitors=args.min_competitors, authority=ranks)
     written = _write(Path(args.out), gap_outputs(gap, inputs, ranks))

@@ -94,6 +94,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         help="a competitor's export, for the link gap (repeatable; repeat a DOMAIN for several)",
     )
     parser.add_argument(
+        "--min-competitors",
+        type=int,
+        default=1,
+        metavar="K",
+        help="the competitors a domain must link to, to be in the gap (default 1)",
+    )
+    parser.add_argument(
         "--previous",
         action="append",
         default=[],
@@ -174,6 +181,17 @@ def _check_usage(args: argparse.Namespace) -> None:
             LinkProfile(domain)
         except InvalidURLError as error:
             raise _CommandError(f"{flag} {domain!r}: {error}", EXIT_USAGE) from None
+    site = LinkProfile(args.site).domain
+    competitors = _competitors(args.competitor)
+    for domain in competitors:
+        if LinkProfile(domain).domain == site:
+            raise _CommandError(f"--competitor {domain} is the site itself (--site)", EXIT_USAGE)
+    if competitors and not 1 <= args.min_competitors <= len(competitors):
+        raise _CommandError(
+            f"--min-competitors must be from 1 to the number of competitors "
+            f"({len(competitors)}), not {args.min_competitors}",
+            EXIT_USAGE,
+        )
     if args.check_targets and importlib.util.find_spec("requests") is None:
         raise _CommandError(
             "--check-targets needs the fetch extra: pip install 'backlinkkit[fetch]'", EXIT_USAGE
@@ -278,6 +296,7 @@ def _run_audit(
                 thresholds=thresholds,
                 progress=progress,
                 competitors=competitors,
+                min_competitors=args.min_competitors,
                 previous=previous,
                 ranks=ranks,
                 check_targets=args.check_targets,

@@ -19,6 +19,7 @@ from .. import (
     read_web_graph_ranks,
 )
 from .._backlink import Backlink
+from .._compare._profile_counts import domain_counts
 from .._disavow._file import DisavowEntry, DisavowFile, InvalidLines
 from .._disavow._rules import DisavowProblem, DisavowProblemCode
 from .._errors import DisavowError, DisavowLimitError, ExportFormatError
@@ -452,7 +453,9 @@ def audit(
     inputs, rejected, merger = _read_into(profile, exports, progress, collector)
     rivals = []
     for name, rival_exports in (competitors or {}).items():
-        rival = LinkProfile(name)
+        # The site's money keywords classify the competitors' anchors too, as `gap` does:
+        # the gap compares how each site is linked for the same market.
+        rival = LinkProfile(name, keywords=keywords)
         rival_inputs, rival_rejected, _ = _read_into(rival, rival_exports, progress, None)
         rejected.extend(rival_rejected)
         rivals.append(Competitor(domain=rival.domain, inputs=tuple(rival_inputs), profile=rival))
@@ -467,8 +470,8 @@ def audit(
         diff = diff_profiles(before, profile, thresholds=t)
     read_ranks = None
     if ranks is not None:
-        names = {d.domain for p in (profile, *(r.profile for r in rivals)) for d in
-                 p.referring_domains()}  # fmt: skip
+        # The names alone, from the counts: measuring every competitor is the gap's to skip.
+        names = {name for p in (profile, *(r.profile for r in rivals)) for name in domain_counts(p)}
         read_ranks = read_web_graph_ranks(ranks, names)
     gap = None
     if rivals:
