@@ -422,6 +422,15 @@ class TestDerivedKind:
         (link,) = read(f"Referring page URL,Type\nhttps://a.test/,{cell}\n")
         assert link.kind is kind
 
+    @pytest.mark.parametrize(
+        ("cell", "anchor"),
+        [("redirect", None), ("Canonical", None), ("canonical", None), ("text", "")],
+    )
+    def test_ahrefs_anchorless_types(self, cell, anchor):
+        """Redirect and canonical rows have no anchor: unknown (None), not an empty one."""
+        (link,) = read(f"Referring page URL,Anchor,Type\nhttps://a.test/,,{cell}\n")
+        assert link.anchor == anchor
+
     def test_reader_repr_tells_progress(self):
         """The reader's repr shows its format and counts."""
         reader = read_backlinks(io.StringIO("source_url\nhttps://a.test/\n"))
@@ -445,6 +454,10 @@ class TestErrors:
         [
             (",x", "source_url", "no source URL"),
             ("ftp://a.test/,x", "source_url", "is not an absolute http(s) URL"),
+            ("ws://a.test/,x", "source_url", "is not an absolute http(s) URL"),
+            ("http://,x", "source_url", "is not a URL with a host"),
+            ("https://,x", "source_url", "is not a URL with a host"),
+            ("http:// not a url,x", "source_url", "is not a URL with a host"),
             ("https://a.test/", None, "1 cells where the header has 2"),
             ("https://a.test/,x,y", None, "3 cells where the header has 2"),
         ],
@@ -631,13 +644,16 @@ class TestCells:
             ("1'240", 1240),
             ("7", 7),
             (" 12 ", 12),
+            ("1,240.00", 1240),  # a whole number written with decimals, as spreadsheets do
         ],
     )
     def test_counts_with_thousands_separators(self, text, value):
         """Counts carry thousands separators of any locale."""
         assert _parse_count(text) == value
 
-    @pytest.mark.parametrize("text", ["", "many", "-3", "1,5e3", "٣"])
+    @pytest.mark.parametrize(
+        "text", ["", "many", "-3", "1,5e3", "٣", "1.240,5", "12.5", "1,2,3,4", "1,240.5"]
+    )
     def test_bad_counts(self, text):
         """Anything but a non-negative whole number is refused."""
         with pytest.raises(ValueError, match="is not a count"):

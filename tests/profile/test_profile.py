@@ -121,10 +121,15 @@ class TestCounts:
             ("mailto:someone@example.org", 0, 1),
             ("not a url", 0, 1),
             ("https://", 0, 1),
+            ("ftp://files.test/x", 0, 1),  # not a web page: no backlink, whatever its host
+            ("ws://chat.test/", 0, 1),
+            ("wss://chat.test/", 0, 1),
+            ("file:///home/a.html", 0, 1),
+            ("ftp://example.com/", 0, 1),
         ],
     )
     def test_own_and_hostless_links_are_skipped_and_counted(self, source, own, unparsed):
-        """Links from the target's own site, or with no host, are counted apart, not profiled."""
+        """Links from the target's own site, or not from an http(s) page, are counted apart."""
         s = profile_of([Backlink(source, anchor="x")]).summary()
         assert (s.backlinks, s.own_links, s.unparsed_links) == (0, own, unparsed)
 

@@ -25,7 +25,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from .._backlink import Backlink
-from .._web._urls import SuffixList, hostname
+from .._web._urls import SuffixList, http_hostname
 from ._pages import PageCounter
 
 __all__ = [
@@ -237,14 +237,18 @@ class Aggregate:
     # -- sites, anchors and facets -------------------------------------------------------------
 
     def _stats_for(self, url: str) -> DomainStats | Literal[False] | None:
-        """The stats of `url`'s site; None for the own site; False when `url` has no host."""
+        """The stats of `url`'s site; None for the own site; False when it is no web page's.
+
+        A backlink's source is a web page: an http(s) URL with a host (an `ftp:` or `ws:`
+        source, or one without a host, is counted in `unparsed_links`).
+        """
         cut = url.find("/", 8)
         key = url if cut < 0 else url[:cut]
         try:
             return self._authorities[key]
         except KeyError:
             pass
-        host = hostname(url)
+        host = http_hostname(url)
         if host is None:
             return False
         site = self._suffixes.registrable_domain(host)

@@ -119,7 +119,7 @@ class ProfileSummary:
         diversity_by_link: anchor diversity, each link weighing one.
         diversity_by_domain: anchor diversity, each (referring domain, anchor) pair weighing one.
         own_links: links given whose source is the target's own site (not backlinks; skipped).
-        unparsed_links: links given whose source URL has no host (skipped).
+        unparsed_links: links given whose source is not an http(s) URL with a host (skipped).
         authority_buckets: referring domains per authority band (`ReferringDomain.authority`),
             every band present, `UNKNOWN` last.
     """

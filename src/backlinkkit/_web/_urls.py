@@ -118,6 +118,21 @@ def hostname(url: str) -> str | None:
     return None if serialized is None else host_of_serialized(serialized)
 
 
+def http_hostname(url: str) -> str | None:
+    """`hostname`, for http(s) URLs only: None for hostless and for other schemes' URLs.
+
+    >>> http_hostname("HTTPS://Blog.Example.com/"), http_hostname("ftp://files.example.com/")
+    ('blog.example.com', None)
+    """
+    fast = serialized_http_host(url)
+    if fast is not None:
+        return fast
+    serialized = parse_url(url)
+    if serialized is None or not serialized.startswith(("http://", "https://")):
+        return None
+    return host_of_serialized(serialized)
+
+
 def is_ip_address(host: str) -> bool:
     """Whether the host of an http(s) URL (as `hostname` returns it) is an IP address.
 
