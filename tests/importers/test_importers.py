@@ -651,6 +651,28 @@ class TestCells:
         """Counts carry thousands separators of any locale."""
         assert _parse_count(text) == value
 
+    @given(
+        st.integers(min_value=0, max_value=10**15),
+        st.sampled_from([",", ".", " ", "\u00a0", "'"]),
+        st.sampled_from(["", ".00", ",00", ".0"]),
+    )
+    def test_any_grouped_count_reads_back(self, n, separator, decimals):
+        """A whole number grouped by threes reads as itself, with or without a zero decimal
+        part; only a decimal written with the grouping mark itself is refused."""
+        grouped = f"{n:,}".replace(",", separator) + decimals
+        if n >= 1000 and decimals[:1] == separator:
+            with pytest.raises(ValueError, match="is not a count"):
+                _parse_count(grouped)
+        else:
+            assert _parse_count(grouped) == n
+
+    @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=99))
+    def test_a_fraction_is_never_a_count(self, n, cents):
+        """A count with a non-zero decimal part is refused, never rounded or read as digits."""
+        for text in (f"{n}.{cents:02d}", f"{n},{cents:02d}", f"{n:,}.{cents:02d}"):
+            with pytest.raises(ValueError, match="is not a count"):
+                _parse_count(text)
+
     @pytest.mark.parametrize(
         "text", ["", "many", "-3", "1,5e3", "٣", "1.240,5", "12.5", "1,2,3,4", "1,240.5"]
     )
