@@ -130,6 +130,29 @@ class TestCategories:
             0.0,
         )
 
+    def test_snapshots_classifying_alike_share_their_anchors_categories(self):
+        """Equal classifiers classify each anchor once for both sides; the shares are unchanged."""
+        links = {"a.test": ["running shoes", "click here"], "b.test": ["Example"]}
+        old, new = snapshot(links), snapshot({**links, "c.test": ["zzz deal"]})
+        expected = [
+            (s.links_before, s.links_after)
+            for s in diff_profiles(old.copy(), new.copy()).categories
+        ]
+        d = diff_profiles(old, new)
+        assert [(s.links_before, s.links_after) for s in d.categories] == expected
+        assert old._categories is new._categories
+
+    def test_other_generic_phrases_keep_their_own_categories(self):
+        """A side whose classifier reads an anchor otherwise keeps its own reading of it."""
+        phrases = frozenset({"zzz deal"})
+        old = snapshot({"a.test": ["zzz deal"]}, generic_phrases=phrases)
+        new = snapshot({"a.test": ["zzz deal"]})
+        generic = next(
+            s for s in diff_profiles(old, new).categories if s.category is AnchorCategory.GENERIC
+        )
+        assert (generic.links_before, generic.links_after) == (1, 0)
+        assert old._categories is not new._categories
+
 
 class TestFlags:
     def test_raised_cleared_changed(self):

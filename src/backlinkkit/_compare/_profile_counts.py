@@ -24,7 +24,13 @@ from .._profile._aggregate import METRIC_FIELDS, DomainStats
 from .._profile._link_profile import LinkProfile
 from ._authority import ImportedAuthority, WebGraphRank, imported_authority
 
-__all__ = ["authority", "category_counts", "domain_counts", "domain_links"]
+__all__ = [
+    "authority",
+    "category_counts",
+    "domain_counts",
+    "domain_links",
+    "share_anchor_categories",
+]
 
 _CATEGORIES = tuple(AnchorCategory)
 # Where `imported_authority`'s scores sit among the kept metric maxima.
@@ -76,3 +82,8 @@ def authority(
         return given
     metrics = stats.metrics
     return imported_authority(*(metrics[at] for at in _SCORE_AT))
+
+
+def share_anchor_categories(a: LinkProfile, b: LinkProfile) -> None:
+    """Let two profiles that classify alike share what their anchors' categories are."""
+    a._share_categories(b)  # noqa: SLF001

@@ -273,6 +273,7 @@ def diff_profiles(
 
 
 def _diff(old: LinkProfile, new: LinkProfile, t: Thresholds) -> ProfileDiff:
+    counts.share_anchor_categories(old, new)  # both measure below: each anchor classified once
     before = counts.domain_links(old)
     after = counts.domain_links(new)
     gained = [DomainChange(domain=d, links_before=0, links_after=n) for d, n in after.items()

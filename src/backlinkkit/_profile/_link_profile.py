@@ -220,6 +220,15 @@ class LinkProfile:
         new._authority = self._authority
         return new
 
+    def _share_categories(self, other: LinkProfile) -> None:
+        """Give both profiles one anchor-category memo when their classifiers are equal.
+
+        Snapshots of one site read mostly the same anchors: each is then classified once.
+        """
+        if other._categories is not self._categories and other._classifier == self._classifier:
+            self._categories.update(other._categories)
+            other._categories = self._categories
+
     def merge(self, *others: LinkProfile) -> LinkProfile:
         """The profile of this profile's links and `others`' links together (a new profile).
 
