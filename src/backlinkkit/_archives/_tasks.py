@@ -83,8 +83,9 @@ class PartsParam:
     """How Spark adds up the tasks' `TaskPart`s in an accumulator: into one list.
 
     An accumulator (not a second Spark job) brings the profiles and stats to the driver, from
-    the same pass that writes the rows. Updated in the job's last stage, whose tasks Spark
-    counts once per partition whatever the retries, each partition's part arrives exactly once.
+    the same pass that writes the rows. It is updated in the job's last (result) stage, whose
+    accumulator updates Spark applies once per partition, whatever the retries or speculative
+    copies of a task: each partition's part arrives exactly once.
     """
 
     def zero(self, value: list[TaskPart]) -> list[TaskPart]:  # noqa: ARG002 - Spark's API
