@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 
 from . import LinkProfile, MissingDependencyError
+from ._archives._arrow import arrow_schema
 from ._archives._errors import ArchiveJobError
 from ._archives._output import (
     ROWS_DIR,
@@ -49,10 +50,11 @@ from ._archives._scan import ArchiveFormat, ArchiveStats
 from ._archives._sources import is_archive_name, join_location, resolve_entry
 from ._archives._targets import Target
 from ._archives._tasks import (
-    PROFILE_SCHEMA,
     STATS_COLUMN,
+    PartsParam,
     extract_batches,
     extraction_schema,
+    job_stats,
     merged_profiles,
     profile_batches,
 )
@@ -174,7 +176,8 @@ def _merged(found: Any) -> Any:  # noqa: ANN401 - DataFrames in and out
     names = [column.name for column in row_columns()]
     key = list(IDENTITY_COLUMNS)
     latest = [n for n in names if n not in key and n not in (*_DATES, *_PLACE, "captures")]
-    grouped = found.groupBy(*key).agg(
+    # The files' stats rows are merged too (rows have no stats; see `extract_batches`).
+    grouped = found.groupBy(*key, STATS_COLUMN).agg(
         F.min("first_seen").alias("first_seen"),
         F.max("last_seen").alias("last_seen"),
         F.min_by(F.struct(*_PLACE), F.struct("first_seen", *_PLACE)).alias("_first"),
@@ -189,7 +192,7 @@ def _merged(found: Any) -> Any:  # noqa: ANN401 - DataFrames in and out
             columns.append(F.col(f"_first.{name}").alias(name))
         else:
             columns.append(F.col(f"_latest.{name}").alias(name))
-    return grouped.select(*columns)
+    return grouped.select(*columns, STATS_COLUMN)
 
 
 def run_job(
@@ -236,8 +239,6 @@ def run_job(
         raise ArchiveJobError(f"files_per_task must be at least 1, not {files_per_task}")
     check_output(out)
     session = spark if spark is not None else spark_session(master)
-    from pyspark import StorageLevel  # noqa: PLC0415
-    from pyspark.sql import functions as F  # noqa: N812, PLC0415
     from pyspark.sql.pandas.types import from_arrow_schema  # noqa: PLC0415
 
     locations = _locations(session, sources, prefix)
@@ -247,27 +248,22 @@ def run_job(
     files = session.createDataFrame([(location,) for location in locations], "path string")
     files = files.repartition(tasks)
     extract = functools.partial(extract_batches, targets=targets, fmt=format, prefilter=prefilter)
+    # One Spark job: read, merge, then profile the merged rows as they go to the Parquet
+    # writer; the profiles and stats come back through an accumulator, not another pass.
+    parts = session.sparkContext.accumulator([], PartsParam())
+    profile = functools.partial(profile_batches, targets=targets, parts=parts, keep_rows=rows)
     with _no_pandas_version_warning():
         extracted = files.mapInArrow(extract, from_arrow_schema(extraction_schema()))
-    extracted = extracted.persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        stats_rows = extracted.where(F.col(STATS_COLUMN).isNotNull()).select(STATS_COLUMN).collect()
-        stats = sum((ArchiveStats.from_dict(_json(row[0])) for row in stats_rows), ArchiveStats())
-        found = extracted.where(F.col(STATS_COLUMN).isNull()).drop(STATS_COLUMN)
-        merged = _merged(found)
-        if rows:
-            location = join_location(out, ROWS_DIR)
-            merged.write.mode("errorifexists").parquet(location)
-            merged = session.read.parquet(location)
-        profile = functools.partial(profile_batches, targets=targets)
-        with _no_pandas_version_warning():
-            profiled = merged.mapInArrow(profile, PROFILE_SCHEMA)
-        parts = profiled.collect()
-        kept = sum(row[2] for row in parts)
-        pickles = [(row[0], None if row[1] is None else bytes(row[1])) for row in parts]
-        profiles = merged_profiles(pickles, targets)
-    finally:
-        extracted.unpersist()
+        profiled = _merged(extracted).mapInArrow(profile, from_arrow_schema(arrow_schema()))
+    if rows:
+        profiled.write.mode("errorifexists").parquet(join_location(out, ROWS_DIR))
+    else:
+        profiled.collect()  # no rows: the profiling tasks yield none
+    found = list(parts.value)
+    parts.value = []  # the driver's registry keeps the accumulator: free the pickles
+    stats = job_stats(found)
+    kept = sum(part.rows for part in found)
+    profiles = merged_profiles(found, targets)
     write_profiles(profiles, out)
     seconds = time.monotonic() - started
     summary = job_summary(
@@ -280,15 +276,6 @@ def run_job(
     )
     write_json(summary, join_location(out, SUMMARY_FILE))
     return JobResult(out, stats, kept, profiles, seconds, summary)
-
-
-def _json(text: str) -> Mapping[str, object]:
-    import json  # noqa: PLC0415
-
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise TypeError("a stats row that is not a JSON object")
-    return data
 
 
 def main(argv: Sequence[str] | None = None) -> int:

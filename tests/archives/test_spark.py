@@ -27,6 +27,7 @@ from backlinkkit.warc import (
     Target,
     row_columns,
     scan_archives,
+    write_results,
 )
 from warc_builders import (
     TARGET_DOMAINS,
@@ -155,6 +156,22 @@ class TestSparkJob:
         # two captures are one capture twice (the same date): 3 pages' links are kept.
         assert (summary["backlinks_found"], result.backlinks_kept) == (80, 60)
 
+    def test_files_with_the_same_stats_each_count(self, spark, archives, tmp_path):
+        """A file listed twice, and two missing files (the same stats each time), count per file."""
+        sources = [
+            archives[0],
+            archives[0],
+            str(tmp_path / "a.warc.gz"),
+            str(tmp_path / "b.warc.gz"),
+        ]
+        for rows in (True, False):
+            result = run_job(sources, TARGETS, str(tmp_path / f"out{rows}"), spark=spark, rows=rows)
+            local = scan_archives(sources, TARGETS, processes=1)
+            assert comparable(result.stats.to_dict()) == comparable(local.stats.to_dict())
+            assert (result.stats.files, result.stats.skipped[SkipReason.UNREADABLE]) == (4, 2)
+            assert result.backlinks_kept == len(local.rows)
+            assert result.profiles == local.profiles
+
     def test_no_rows_gives_the_same_profiles(self, spark, archives, tmp_path):
         """--no-rows writes no backlinks/ and the same profiles (merged from partitions with |)."""
         with_rows = run_job(archives, TARGETS, str(tmp_path / "a"), spark=spark, prefilter=True)
@@ -209,6 +226,23 @@ class TestSparkJob:
 
 
 class TestSchema:
+    def test_parquet_schema_is_the_one_process_paths(self, spark, archives, tmp_path):
+        """Spark's Parquet has the columns, types and nullability the one-process path writes."""
+        import pyarrow.parquet as pq
+
+        run_job(archives, TARGETS, str(tmp_path / "spark"), spark=spark)
+        write_results(scan_archives(archives, TARGETS, processes=1), str(tmp_path / "local"))
+
+        def fields(out):
+            schema = pq.read_schema(next((out / "backlinks").glob("*.parquet")))
+            return [(f.name, str(f.type), f.nullable) for f in schema]
+
+        spark_fields = fields(tmp_path / "spark")
+        assert spark_fields == fields(tmp_path / "local")
+        assert [(name, nullable) for name, _, nullable in spark_fields] == [
+            (c.name, c.nullable) for c in row_columns()
+        ]
+
     def test_spark_schema_follows_the_rows(self, spark):
         """The Spark schema of backlinks/ has the row columns, by name and in order."""
         assert [field.name for field in backlinks_schema().fields] == [
