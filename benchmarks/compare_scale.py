@@ -130,7 +130,6 @@ def peak_rss_mb() -> float:
 
 def worker(links: int, seed: int) -> dict[str, object]:
     from backlinkkit import WebGraphRank, diff_profiles, link_gap
-    from backlinkkit._compare._profile_counts import domain_links
 
     rng = random.Random(seed)
     profiles, build_seconds = [], []
@@ -169,14 +168,6 @@ def worker(links: int, seed: int) -> dict[str, object]:
     gap_warm = time.perf_counter() - started
     assert again == gap, "the gap differs on measured profiles"
     del copies, again  # measured copies kept alive would slow the collector for what follows
-    gap_rows, intersection = len(gap.gap), len(gap.intersection)
-    # Read from the counts: measuring them here would classify the target's anchors for the diff.
-    per_domain = [domain_links(p) for p in profiles]
-    backlinks = [sum(links.values()) for links in per_domain]
-    referring_domains = [len(links) for links in per_domain]
-    # The diff is of the target's two snapshots: a user diffing them holds those two, not the
-    # five competitors, whose objects would only lengthen each full pass of the collector.
-    del gap, competitors, profiles, per_domain
 
     # The next snapshot of the target: 70% of its domains kept, 30% lost, as many new ones.
     kept = rng.sample(target_domains, int(len(target_domains) * 0.7))
@@ -196,16 +187,16 @@ def worker(links: int, seed: int) -> dict[str, object]:
         "gap_fresh": gap_fresh,
         "measure_six": measure_six,
         "gap_warm": gap_warm,
-        "gap_rows": gap_rows,
-        "intersection": intersection,
+        "gap_rows": len(gap.gap),
+        "intersection": len(gap.intersection),
         "build_diff_pair": build_seconds[0] + new_seconds,
         "diff_fresh": diff_fresh,
         "diff_warm": diff_warm,
         "gained": len(diff.gained),
         "lost": len(diff.lost),
         "kept": len(diff.kept),
-        "backlinks": backlinks,
-        "referring_domains": referring_domains,
+        "backlinks": [p.summary().backlinks for p in profiles],
+        "referring_domains": [p.summary().referring_domains for p in profiles],
         "maxrss_mb": peak_rss_mb(),
     }
 
