@@ -124,13 +124,10 @@ def http_hostname(url: str) -> str | None:
     >>> http_hostname("HTTPS://Blog.Example.com/"), http_hostname("ftp://files.example.com/")
     ('blog.example.com', None)
     """
-    fast = serialized_http_host(url)
-    if fast is not None:
-        return fast
-    serialized = parse_url(url)
-    if serialized is None or not serialized.startswith(("http://", "https://")):
-        return None
-    return host_of_serialized(serialized)
+    host = hostname(url)
+    if host is None or serialized_http_host(url) is not None:
+        return host  # the fast check admits http(s) URLs only
+    return host if (parse_url(url) or "").startswith(("http://", "https://")) else None
 
 
 def is_ip_address(host: str) -> bool:
