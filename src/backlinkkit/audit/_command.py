@@ -335,7 +335,7 @@ def summary_lines(result: AuditResult, written: WrittenOutputs) -> list[str]:
     if s.own_links or s.unparsed_links:
         skipped = (
             f"; skipped: {_plural(s.own_links, 'link')} from the site itself, "
-            f"{s.unparsed_links:,} without a host"
+            f"{s.unparsed_links:,} not from an http(s) page"
         )
     lines.append(
         f"profile  {_plural(s.backlinks, 'backlink')} from "
