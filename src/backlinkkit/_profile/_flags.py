@@ -17,7 +17,7 @@ import attrs
 
 from .._anchors._classifier import AnchorCategory
 from ._measure import UNPLACED_CATEGORIES, Measures
-from ._thresholds import Thresholds
+from ._thresholds import Thresholds, links_sitewide
 
 __all__ = ["Flag", "FlagName", "ProfileFacts", "Severity", "evaluate_flags", "profile_facts"]
 
@@ -118,10 +118,11 @@ def profile_facts(
          if row.category not in UNPLACED_CATEGORIES),
         None,
     )  # fmt: skip
-    sitewide = [row.links for row in measures.domains if row.is_sitewide(t)]
+    sitewide = [row.links for row in measures.domain_facts
+                if links_sitewide(row.links, row.sitewide_marked, t)]  # fmt: skip
     subnets = measures.subnets
     return ProfileFacts(
-        referring_domains=len(measures.domains),
+        referring_domains=len(measures.domain_facts),
         anchor_domains=measures.anchor_domains,
         has_keywords=has_keywords,
         exact_domains=measures.summary.anchor_categories[AnchorCategory.EXACT_MATCH],
@@ -133,7 +134,7 @@ def profile_facts(
         backlinks=measures.summary.backlinks,
         sitewide_domains=len(sitewide),
         sitewide_links=sum(sitewide),
-        top_domains_links=sum(row.links for row in measures.domains[: t.top_domains]),
+        top_domains_links=sum(row.links for row in measures.domain_facts[: t.top_domains]),
         ip_domains=measures.ip_domains,
         biggest_subnet=(subnets[0].subnet, subnets[0].domains) if subnets else None,
         new_domains_by_month=tuple((row.month, row.new_domains) for row in measures.months),

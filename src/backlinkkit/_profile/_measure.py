@@ -9,6 +9,7 @@ profiles of the same links in any split measure alike.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import re
 import types
@@ -35,6 +36,7 @@ __all__ = [
     "MONEY_CATEGORIES",
     "UNPLACED_CATEGORIES",
     "AnchorRow",
+    "DomainFacts",
     "Measures",
     "MonthRow",
     "SubnetRow",
@@ -103,12 +105,41 @@ class TargetRow(NamedTuple):
     homepage: bool
 
 
+class DomainFacts(NamedTuple):
+    """One referring domain's sums, as its `ReferringDomain` gives them (fields named alike).
+
+    Plain values only (tuples, not sets): these outlive the measuring, and containers kept
+    alive would make the collector walk the whole profile again.
+    """
+
+    domain: str
+    links: int
+    followed_links: int
+    nofollow_links: int
+    follow_unknown_links: int
+    categories: tuple[int, ...]  # links per category, in `AnchorCategory` order
+    anchor_unknown_links: int
+    ips: tuple[str, ...]
+    subnets: tuple[str, ...]
+    spam_links: int
+    toxicity: float | None
+    toxic_markers: tuple[str, ...]
+    sitewide_marked: int
+    lost: dt.date | None
+    authority: WebGraphRank | ImportedAuthority | None
+
+
 @attrs.frozen(kw_only=True)
 class Measures:
-    """Everything measured from one aggregate (a `LinkProfile` keeps the last one)."""
+    """Everything measured from one aggregate (a `LinkProfile` keeps the last one).
+
+    `domains`, one record of some thirty fields per referring domain, is made when first read:
+    the summary, the flags and the category table do not need it (a snapshot diff reads only
+    those), and for 20,000 domains it is a good part of the measuring.
+    """
 
     summary: ProfileSummary
-    domains: tuple[ReferringDomain, ...]  # most links first, then by name
+    domain_facts: tuple[DomainFacts, ...]  # most links first, then by name, as `domains`
     anchors: tuple[AnchorRow, ...]  # most referring domains, then links, then text
     subnets: tuple[SubnetRow, ...]  # most referring domains, then links, then name
     tlds: tuple[TldRow, ...]  # most referring domains, then name
@@ -120,6 +151,15 @@ class Measures:
     follow_known_domains: int  # referring domains with at least one link of known rel
     nofollow_domains: int
     ip_domains: int  # referring domains with at least one valid source IP
+    # The counts the records are made from (the aggregate measured, not to be changed).
+    _counts: Mapping[str, DomainStats] = attrs.field(alias="counts", eq=False, repr=False)
+
+    @functools.cached_property
+    def domains(self) -> tuple[ReferringDomain, ...]:
+        """Every referring domain's record, in the order of `domain_facts`."""
+        maps: dict[tuple[int, ...], Mapping[AnchorCategory, int]] = {}
+        counts = self._counts
+        return tuple(_record(facts, counts[facts.domain], maps) for facts in self.domain_facts)
 
 
 def network(ip: str) -> tuple[str, str] | None:
@@ -193,8 +233,6 @@ class _Totals:
         self.anchor_links: dict[str, int] = {}
         # Referring domains per anchor (None, the unknown anchor, is dropped at the end).
         self.anchor_domains: Counter[str | None] = Counter()
-        # One read-only mapping per distinct list of category counts: domains repeat them.
-        self.category_maps: dict[tuple[int, ...], Mapping[AnchorCategory, int]] = {}
         self.subnet_domains: dict[str, int] = {}
         self.subnet_links: dict[str, int] = {}
         self.ips: set[str] = set()
@@ -228,8 +266,8 @@ def _domain(
     t: _Totals,
     *,
     given: WebGraphRank | ImportedAuthority | None = None,
-) -> ReferringDomain:
-    """One referring domain's record; adds what it contributes to the totals."""
+) -> DomainFacts:
+    """One referring domain's sums; adds what it contributes to the totals."""
     followed = not_followed = unknown = spam = sitewide = unknown_anchor = 0
     toxicity: float | None = None
     markers: set[str] = set()
@@ -288,15 +326,14 @@ def _domain(
             category = known_categories[anchor] = category_of(anchor)
         categories[category] += n
         anchor_links[anchor] = anchor_links.get(anchor, 0) + n
-    # One more referring domain for each of its anchors, counted in C; and its top anchor.
+    # One more referring domain for each of its anchors, counted in C.
     t.anchor_domains.update(iter(anchors))
-    top = _top_anchor(anchors)
     t.anchor_unknown += unknown_anchor
     for i, n in enumerate(categories):
         if n:
             t.by_link[i] += n
             t.by_domain[i] += 1
-    t.known_anchor += top is not None
+    t.known_anchor += len(anchors) > (unknown_anchor > 0)
     t.money += any(categories[i] for i in _MONEY)
     t.branded += any(categories[i] for i in _BRAND)
     t.ips |= site_ips
@@ -321,36 +358,54 @@ def _domain(
     if lost is not None:
         month = _month(lost)
         t.lost_domains[month] = t.lost_domains.get(month, 0) + 1
-    (domain_rating, url_rating, page_ascore, trust_flow, citation_flow, domain_authority,
-     page_authority, external_links, linked_domains) = stats.metrics or _NO_METRICS  # fmt: skip
     authority = given
     if authority is None and stats.metrics is not None:
+        (domain_rating, _, page_ascore, trust_flow, citation_flow, domain_authority,
+         *_) = stats.metrics  # fmt: skip
         authority = imported_authority(
             domain_rating, domain_authority, page_ascore, trust_flow, citation_flow
         )
     t.buckets[AuthorityBucket.UNKNOWN if authority is None else authority.bucket] += 1
+    return DomainFacts(site, stats.links, followed, not_followed, unknown, tuple(categories),
+                       unknown_anchor, _sorted(site_ips), _sorted(site_subnets), spam, toxicity,
+                       _sorted(markers), sitewide, lost, authority)  # fmt: skip
+
+
+def _sorted(values: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(values)) if values else ()
+
+
+def _record(
+    facts: DomainFacts,
+    stats: DomainStats,
+    maps: dict[tuple[int, ...], Mapping[AnchorCategory, int]],
+) -> ReferringDomain:
+    """One referring domain's record (`maps`: the category maps made so far, to share)."""
+    top = _top_anchor(stats.anchors)
+    (domain_rating, url_rating, page_ascore, trust_flow, citation_flow, domain_authority,
+     page_authority, external_links, linked_domains) = stats.metrics or _NO_METRICS  # fmt: skip
     return ReferringDomain(
-        domain=site,
-        links=stats.links,
+        domain=facts.domain,
+        links=facts.links,
         hosts=len(stats.hosts),
-        followed_links=followed,
-        nofollow_links=not_followed,
-        follow_unknown_links=unknown,
-        anchor_categories=_category_map(t, categories),
-        anchor_unknown_links=unknown_anchor,
-        anchors=len(stats.anchors) - (unknown_anchor > 0),
+        followed_links=facts.followed_links,
+        nofollow_links=facts.nofollow_links,
+        follow_unknown_links=facts.follow_unknown_links,
+        anchor_categories=_category_map(maps, facts.categories),
+        anchor_unknown_links=facts.anchor_unknown_links,
+        anchors=len(stats.anchors) - (facts.anchor_unknown_links > 0),
         top_anchor=None if top is None else top[1],
         top_anchor_links=0 if top is None else top[0],
-        ips=tuple(sorted(site_ips)),
-        subnets=tuple(sorted(site_subnets)),
+        ips=facts.ips,
+        subnets=facts.subnets,
         first_seen=stats.first_seen,
         last_seen=stats.last_seen,
-        lost=lost,
+        lost=facts.lost,
         lost_links=stats.lost_links,
-        spam_links=spam,
-        toxicity=toxicity,
-        toxic_markers=tuple(sorted(markers)),
-        sitewide_marked=sitewide,
+        spam_links=facts.spam_links,
+        toxicity=facts.toxicity,
+        toxic_markers=facts.toxic_markers,
+        sitewide_marked=facts.sitewide_marked,
         target_pages=len(stats.targets),
         domain_rating=domain_rating,
         url_rating=url_rating,
@@ -361,16 +416,17 @@ def _domain(
         page_authority=page_authority,
         external_links=None if external_links is None else int(external_links),
         linked_domains=None if linked_domains is None else int(linked_domains),
-        authority=authority,
+        authority=facts.authority,
     )
 
 
-def _category_map(t: _Totals, counts: list[int]) -> Mapping[AnchorCategory, int]:
-    key = tuple(counts)
-    found = t.category_maps.get(key)
+def _category_map(
+    maps: dict[tuple[int, ...], Mapping[AnchorCategory, int]], counts: tuple[int, ...]
+) -> Mapping[AnchorCategory, int]:
+    # One read-only mapping per distinct list of category counts: domains repeat them.
+    found = maps.get(counts)
     if found is None:
-        found = types.MappingProxyType(dict(zip(CATEGORIES, counts, strict=True)))
-        t.category_maps[key] = found
+        found = maps[counts] = types.MappingProxyType(dict(zip(CATEGORIES, counts, strict=True)))
     return found
 
 
@@ -420,7 +476,7 @@ def measure(
             _domain(site, stats, infos, category_of, t, given=ranks(site))
             for site, stats in agg.domains.items()
         ),
-        key=lambda r: (-r.links, r.domain),
+        key=lambda facts: (-facts.links, facts.domain),
     )
     t.anchor_domains.pop(None, None)
     anchor_domains = cast("Counter[str]", t.anchor_domains)
@@ -433,7 +489,7 @@ def measure(
     )
     pages, exact = agg.pages.count()
     summary = ProfileSummary(
-        backlinks=sum(r.links for r in domains),
+        backlinks=sum(facts.links for facts in domains),
         referring_pages=pages,
         referring_pages_exact=exact,
         referring_domains=len(domains),
@@ -458,7 +514,8 @@ def measure(
     )
     return Measures(
         summary=summary,
-        domains=tuple(domains),
+        domain_facts=tuple(domains),
+        counts=agg.domains,
         anchors=tuple(anchors),
         subnets=tuple(
             sorted(

@@ -11,7 +11,7 @@ import attrs
 from .._anchors._classifier import AnchorCategory
 from .._compare._authority import AuthorityBucket, ImportedAuthority, WebGraphRank
 from .._errors import PickleStateError
-from ._thresholds import Thresholds
+from ._thresholds import Thresholds, links_sitewide
 
 __all__ = ["ReferringDomain"]
 
@@ -135,8 +135,7 @@ class ReferringDomain:
 
     def is_sitewide(self, thresholds: Thresholds | None = None) -> bool:
         """Whether it links sitewide: `sitewide_min_links` links or more, or marked so."""
-        limit = (thresholds or Thresholds()).sitewide_min_links
-        return self.links >= limit or self.sitewide_marked > 0
+        return links_sitewide(self.links, self.sitewide_marked, thresholds or Thresholds())
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready record: dates in ISO format, categories by their values."""

@@ -12,7 +12,7 @@ import attrs
 
 from .._errors import SettingsError
 
-__all__ = ["Thresholds"]
+__all__ = ["Thresholds", "links_sitewide"]
 
 
 def _share(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -121,3 +121,8 @@ class Thresholds:
     toxicity_score: float = attrs.field(default=60.0, validator=_positive)
     candidate_min_score: int = attrs.field(default=2, validator=_at_least_one)
     link_farm_external_links: int = attrs.field(default=1000, validator=_at_least_one)
+
+
+def links_sitewide(links: int, marked: int, thresholds: Thresholds) -> bool:
+    """The sitewide rule: `sitewide_min_links` links or more, or any marked so by an export."""
+    return links >= thresholds.sitewide_min_links or marked > 0
