@@ -16,10 +16,12 @@ from backlinkkit import (
     AnchorCategory,
     AnchorDiversity,
     Backlink,
+    FlagName,
     InvalidURLError,
     LinkKind,
     LinkProfile,
     ProfileMergeError,
+    Thresholds,
 )
 from backlinkkit._profile import _pages as pages_module
 
@@ -623,3 +625,30 @@ class TestOutputs:
         """The profile's public names come from `backlinkkit`."""
         for name in ("LinkProfile", "ProfileSummary", "AnchorDiversity", "ReferringDomain"):
             assert name in backlinkkit.__all__
+
+
+class TestRecordsWhenFirstRead:
+    @given(st.lists(backlinks, max_size=30))
+    def test_same_results_whichever_is_asked_first(self, links):
+        """Flags read per-domain sums, not records: asked before or after the records, alike."""
+        records_first, flags_first = profile_of(links), profile_of(links)
+        domains = records_first.referring_domains()
+        thresholds = Thresholds(sitewide_min_links=2, top_domains=2, min_referring_domains=1)
+        flags = flags_first.flags(thresholds)
+        summary = flags_first.summary()
+        assert flags == records_first.flags(thresholds)
+        assert summary == records_first.summary()
+        assert flags_first.referring_domains() == domains
+        assert flags_first.to_dict() == records_first.to_dict()
+
+    def test_sitewide_facts_are_the_records(self):
+        """The flags' sitewide counts are those of `ReferringDomain.is_sitewide`."""
+        links = [followed(f"https://a.test/{i}") for i in range(3)]
+        links += [followed("https://b.test/", extra={"Sitewide": "1"}, sitewide=True)]
+        links += [followed("https://c.test/")]
+        profile = profile_of(links)
+        t = Thresholds(sitewide_min_links=3, sitewide_link_share=0.01, min_referring_domains=1)
+        (flag,) = [f for f in profile.flags(t) if f.name is FlagName.SITEWIDE_LINKS]
+        sitewide = [d for d in profile.referring_domains() if d.is_sitewide(t)]
+        assert [d.domain for d in sitewide] == ["a.test", "b.test"]
+        assert flag.value == pytest.approx(sum(d.links for d in sitewide) / 5)
