@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 
 import pytest
 from hypothesis import given
@@ -274,3 +275,29 @@ def test_diff_applied_to_old_gives_new(old_links, new_links):
     assert applied == {r.domain: r.links for r in new.referring_domains()}
     assert len(d.gained) + len(d.kept) == len(new_links)
     assert len(d.lost) + len(d.kept) == len(old_links)
+
+
+@pytest.mark.skipif(find_spec("fastwarc") is None, reason="needs the warc extra")
+def test_snapshots_from_web_archives(tmp_path):
+    """Two crawls' archives give two profiles of the target, and the diff reads them as any."""
+    from backlinkkit.warc import Target, scan_archives
+    from warc_builders import Page, warc_file
+
+    def page(host: str, date: str, links: int) -> Page:
+        anchors = "".join(f'<a href="https://example.com/p{i}">Example</a>' for i in range(links))
+        return Page(f"https://{host}/post", f"<html><body>{anchors}</body></html>", date=date)
+
+    may, june = tmp_path / "may.warc.gz", tmp_path / "june.warc.gz"
+    may.write_bytes(warc_file([page("a.test", "2024-05-01T10:00:00Z", 2),
+                               page("gone.test", "2024-05-02T10:00:00Z", 1)]))  # fmt: skip
+    june.write_bytes(warc_file([page("a.test", "2024-06-01T10:00:00Z", 3),
+                                page("new.test", "2024-06-02T10:00:00Z", 1)]))  # fmt: skip
+    target = Target("example.com")
+    old = scan_archives([str(may)], [target], processes=1).profiles["example.com"]
+    new = scan_archives([str(june)], [target], processes=1).profiles["example.com"]
+    diff = diff_profiles(old, new)
+    assert [(c.domain, c.links_before, c.links_after) for c in diff.gained] == [("new.test", 0, 1)]
+    assert [(c.domain, c.links_before, c.links_after) for c in diff.lost] == [("gone.test", 1, 0)]
+    assert [(c.domain, c.links_before, c.links_after) for c in diff.kept] == [("a.test", 2, 3)]
+    assert diff.before == old.summary()
+    assert diff.after == new.summary()
