@@ -309,6 +309,7 @@ class TreeCpu:
         self.interval = interval
         self.me = os.getpid()
         self.seen: dict[tuple[int, int], _Process] = {}
+        self.names: dict[tuple[int, int], str] = {}  # the command of each, for the breakdown
         self.samples = 0
         self.max_gap = 0.0
         self.sampler_cpu = 0.0
@@ -318,6 +319,7 @@ class TreeCpu:
     def _scan(self) -> dict[tuple[int, int], tuple[int, int]]:
         """{(pid, start time): (parent pid, ticks)} of every live or zombie descendant."""
         table: dict[int, tuple[int, int, int]] = {}
+        names: dict[int, str] = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
@@ -329,6 +331,7 @@ class TreeCpu:
             fields = stat[stat.rindex(b")") + 2 :].split()
             ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
             table[int(entry.name)] = (int(fields[1]), int(fields[19]), ticks)
+            names[int(entry.name)] = stat[stat.index(b"(") + 1 : stat.rindex(b")")].decode()
         children: dict[int, list[int]] = collections.defaultdict(list)
         for pid, (parent, _, _) in table.items():
             children[parent].append(pid)
@@ -338,6 +341,7 @@ class TreeCpu:
             pid = stack.pop()
             parent, started, ticks = table[pid]
             found[pid, started] = (parent, ticks)
+            self.names[pid, started] = names[pid]
             stack.extend(children.get(pid, ()))
         return found
 
@@ -408,19 +412,21 @@ class TreeCpu:
             - self._children_before.ru_utime
             - self._children_before.ru_stime
         )
-        ticks = 0
+        by_name: collections.Counter[str] = collections.Counter()
         self.ended = self.lost = 0
         for key, process in self.seen.items():
             if key in final:
-                ticks += process.last - process.base
+                by_name[self.names[key]] += process.last - process.base
             else:
                 self.ended += 1
                 if process.uncollected:
                     self.lost += 1
-                    ticks += process.last - process.base
-                else:
-                    ticks -= process.base  # its whole CPU is in its parent's or in `reaped`
-        self.descendants = ticks / _TICKS + reaped
+                    by_name[self.names[key]] += process.last - process.base
+                else:  # its whole CPU is in its parent's or in `reaped`
+                    by_name[self.names[key]] -= process.base
+        self.by_name = {name: ticks / _TICKS for name, ticks in by_name.items()}
+        self.by_name["reaped here"] = reaped
+        self.descendants = sum(self.by_name.values())
         self.driver = driver
         self.cpu = self.descendants + driver
         # What two readings, at the start and the end, would have said (the former method).
@@ -529,6 +535,8 @@ def spark_figures(
                     "lost": tree.lost,
                     "lost_bound": tree.lost * tree.max_gap,
                     "samples": tree.samples,
+                    "by_name": tree.by_name,
+                    "driver": tree.driver,
                     "sampler_cpu": tree.sampler_cpu,
                     "load": os.getloadavg()[0],
                     "task_cpu": result.stats.cpu_seconds,
@@ -688,6 +696,16 @@ def main() -> None:
                     f"{statistics.median(run['sampler_cpu'] for run in runs):.2f} s CPU not counted; "
                     f"two readings only would say {listed('naive_cpu')} s; "
                     f"load {listed('load', form='{:.1f}')} (1-min, at each job's end)"
+                )
+                names = sorted({name for run in runs for name in run["by_name"]})
+                shares = {
+                    name: statistics.median(run["by_name"].get(name, 0.0) for run in runs)
+                    for name in names
+                }
+                print(
+                    "  by process (medians): "
+                    + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in shares.items())
+                    + f", driver {statistics.median(run['driver'] for run in runs):.2f} s"
                 )
                 figures[f"loop_read_{size}"] = loop_read
                 figures[f"spark_beyond_read_{size}"] = beyond
