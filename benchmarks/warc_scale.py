@@ -1,6 +1,7 @@
 """How fast backlinks come out of web archives: reading, extraction, Spark, the prefilter.
 
 Usage: python benchmarks/warc_scale.py [--corpus DIR] [--repeats N] [--copies N] [--no-spark]
+       python benchmarks/warc_scale.py --check-sampler SECONDS
 
 From the 181 pages of the corpus (pages.json gives each page's URL), it builds in a temporary
 folder (nothing is kept):
@@ -14,7 +15,8 @@ folder (nothing is kept):
   differs between them below is what the WAT format keeps, not a second parser.
 
 Then it measures, as CPU seconds of the processes doing the work (`time.process_time`, and for
-Spark the CPU of the JVM and of every Python worker, read from /proc), per core:
+Spark the CPU of the JVM and of every Python worker, sampled from /proc every 50 ms through each
+job, see `TreeCpu`), per core:
 
 1. reading alone (records/s, MB/s of the file and of the bodies), WARC and WAT;
 2. reading + backlinks to every site the corpus links to (`scan_archive`), WARC and WAT, and
@@ -28,7 +30,16 @@ Spark the CPU of the JVM and of every Python worker, read from /proc), per core:
    that links to a site passes that site's prefilter;
 5. from those figures, the core-hours for one whole Common Crawl crawl (~3 billion pages).
 
-Medians over `--repeats`. The machine may be shared: quote the medians with that said.
+Medians over `--repeats`. The machine may be shared: quote the medians with that said (each
+Spark job prints the load at its end).
+
+For each Spark job it also prints how many processes ended during it and how many of those no
+one collected (a parent ignoring SIGCHLD, as pyspark's daemon does): their CPU after their last
+sample is the only part the figure can miss, at most one sampling interval each. With
+`--check-sampler SECONDS` it only checks the sampler: a process tree like pyspark's (workers
+under a parent that ignores SIGCHLD, a parent that waits for its child, an orphan, processes
+shorter than an interval), each process reporting the CPU it used, against what `TreeCpu` and
+two readings (start and end, the former method) count.
 """
 
 from __future__ import annotations
