@@ -1,6 +1,7 @@
 """How fast backlinks come out of web archives: reading, extraction, Spark, the prefilter.
 
 Usage: python benchmarks/warc_scale.py [--corpus DIR] [--repeats N] [--copies N] [--no-spark]
+       python benchmarks/warc_scale.py --check-sampler SECONDS
 
 From the 181 pages of the corpus (pages.json gives each page's URL), it builds in a temporary
 folder (nothing is kept):
@@ -14,7 +15,8 @@ folder (nothing is kept):
   differs between them below is what the WAT format keeps, not a second parser.
 
 Then it measures, as CPU seconds of the processes doing the work (`time.process_time`, and for
-Spark the CPU of the JVM and of every Python worker, read from /proc), per core:
+Spark the CPU of the JVM and of every Python worker, sampled from /proc every 50 ms through each
+job, see `TreeCpu`), per core:
 
 1. reading alone (records/s, MB/s of the file and of the bodies), WARC and WAT;
 2. reading + backlinks to every site the corpus links to (`scan_archive`), WARC and WAT, and
@@ -28,26 +30,40 @@ Spark the CPU of the JVM and of every Python worker, read from /proc), per core:
    that links to a site passes that site's prefilter;
 5. from those figures, the core-hours for one whole Common Crawl crawl (~3 billion pages).
 
-Medians over `--repeats`. The machine may be shared: quote the medians with that said.
+Medians over `--repeats`. The machine may be shared: quote the medians with that said (each
+Spark job prints the load at its end).
+
+For each Spark job it also prints how many processes ended during it and how many of those no
+one collected (a parent ignoring SIGCHLD, as pyspark's daemon does): their CPU after their last
+sample is the only part the figure can miss, at most one sampling interval each. With
+`--check-sampler SECONDS` it only checks the sampler: a process tree like pyspark's (workers
+under a parent that ignores SIGCHLD, a parent that waits for its child, an orphan, processes
+shorter than an interval), each process reporting the CPU it used, against what `TreeCpu` and
+two readings (start and end, the former method) count.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import gzip
 import hashlib
 import io
 import json
 import os
 import re
+import resource
+import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from base64 import b32encode
 from pathlib import Path
+from typing import Self
 
 from lxml import etree
 
@@ -260,8 +276,8 @@ def linked_sites(pages: list[tuple[str, bytes]]) -> dict[str, set[str]]:
 def adopt_orphans() -> None:
     """Make this process the reaper of its orphaned descendants (Linux), so none's CPU is lost.
 
-    Spark's Python workers and daemon can exit, or be orphaned, between two readings of /proc:
-    as this process's adopted children their CPU still reaches `RUSAGE_CHILDREN` once reaped.
+    Spark's Python workers and daemon can be orphaned: as this process's adopted children they
+    stay in /proc as zombies until `TreeCpu` reaps them, and their CPU reaches `RUSAGE_CHILDREN`.
     """
     import ctypes
 
@@ -269,40 +285,240 @@ def adopt_orphans() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
 
 
-def tree_cpu_seconds() -> float:
-    """CPU of every descendant of this process: the live ones (from /proc, with what their
-    waited children used) plus every one that ended and was reaped here."""
-    import resource
+_TICKS = os.sysconf("SC_CLK_TCK")
+_SIGCHLD_MASK = 1 << (signal.SIGCHLD - 1)
 
-    while True:  # reap the adopted orphans that ended, so their CPU is in RUSAGE_CHILDREN
+
+@dataclasses.dataclass
+class _Process:
+    base: int  # ticks (own + waited-for children) when the measure began; 0 if born since
+    last: int  # the same, at the last sample that saw the process
+    parent: int
+    uncollected: bool  # its parent ignored SIGCHLD at that sample: no one gets its CPU at exit
+
+
+class TreeCpu:
+    """The CPU this process and all its descendants use while it is entered (Linux /proc).
+
+    A background thread reads /proc/<pid>/stat of every descendant every `interval` seconds
+    (utime + stime + cutime + cstime, keyed by pid and start time, so a reused pid is another
+    process) and keeps each one's last-seen value; it reaps the zombies of this process (the
+    benchmark makes itself the subreaper of orphans, see `adopt_orphans`). At the end, each
+    process counts its last-seen value minus its value at the start (0 if born since), except
+    one that ended whose CPU someone else collects: its parent's cutime (a parent that waits,
+    which the next samples of that parent see) or this process's `RUSAGE_CHILDREN` (read at
+    start and end: every process this one reaped, seen in /proc or not, counted once there).
+    pyspark's daemon ignores SIGCHLD, so its workers are reaped by the kernel and their CPU
+    reaches no one: for those the last sample is all there is. The undercount is therefore at
+    most one sampling interval of CPU per core per such process that ended (`lost`, printed,
+    bound `lost * max_gap`), plus any such process born and ended between two samples (it is
+    never seen; pyspark's workers live for the job). The driver's CPU (`time.process_time`)
+    is added without the sampling thread's own.
+    """
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.me = os.getpid()
+        self.seen: dict[tuple[int, int], _Process] = {}
+        self.names: dict[tuple[int, int], str] = {}  # the command of each, for the breakdown
+        self.samples = 0
+        self.max_gap = 0.0
+        self.sampler_cpu = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _scan(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """{(pid, start time): (parent pid, ticks)} of every live or zombie descendant."""
+        table: dict[int, tuple[int, int, int]] = {}
+        names: dict[int, str] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with Path(f"/proc/{entry.name}/stat").open("rb") as file:
+                    stat = file.read()
+            except OSError:  # it ended meanwhile
+                continue
+            fields = stat[stat.rindex(b")") + 2 :].split()
+            ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+            table[int(entry.name)] = (int(fields[1]), int(fields[19]), ticks)
+            names[int(entry.name)] = stat[stat.index(b"(") + 1 : stat.rindex(b")")].decode()
+        children: dict[int, list[int]] = collections.defaultdict(list)
+        for pid, (parent, _, _) in table.items():
+            children[parent].append(pid)
+        found: dict[tuple[int, int], tuple[int, int]] = {}
+        stack = list(children.get(self.me, ()))
+        while stack:
+            pid = stack.pop()
+            parent, started, ticks = table[pid]
+            found[pid, started] = (parent, ticks)
+            self.names[pid, started] = names[pid]
+            stack.extend(children.get(pid, ()))
+        return found
+
+    @staticmethod
+    def _ignores_sigchld(pid: int) -> bool:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            break
-    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
-    ticks = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    usage: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
+            with Path(f"/proc/{pid}/status").open("rb") as file:
+                for line in file:
+                    if line.startswith(b"SigIgn:"):
+                        return bool(int(line.split()[1], 16) & _SIGCHLD_MASK)
         except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
-        usage[int(entry.name)] = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
-    me, total = os.getpid(), 0
-    for pid, used in usage.items():
-        ancestor = parents.get(pid)
-        while ancestor not in (None, 0, 1, me):
-            ancestor = parents.get(ancestor)
-        if ancestor == me and pid != me:
-            total += used
-    return total / ticks + reaped.ru_utime + reaped.ru_stime
+            pass
+        return False
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+
+    def _sample(self) -> dict[tuple[int, int], tuple[int, int]]:
+        found = self._scan()
+        parents = {parent for parent, _ in found.values()} - {self.me}
+        ignoring = {pid for pid in parents if self._ignores_sigchld(pid)}
+        for key, (parent, ticks) in found.items():
+            process = self.seen.get(key)
+            if process is None:
+                self.seen[key] = _Process(0, ticks, parent, parent in ignoring)
+            else:
+                process.last, process.parent = ticks, parent
+                process.uncollected = parent in ignoring
+        self.samples += 1
+        return found
+
+    def _run(self) -> None:
+        started = time.thread_time()
+        last = time.monotonic()
+        while not self._stop.wait(self.interval):
+            self._sample()
+            self._reap()  # after the sample: a zombie's final CPU was read, now RUSAGE_CHILDREN's
+            now = time.monotonic()
+            self.max_gap, last = max(self.max_gap, now - last), now
+        self.sampler_cpu = time.thread_time() - started
+
+    def __enter__(self) -> Self:
+        self._reap()  # zombies from before the measure: their CPU goes in the start's reading
+        self._children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        for key, (parent, ticks) in self._scan().items():
+            self.seen[key] = _Process(ticks, ticks, parent, self._ignores_sigchld(parent))
+        self._naive_before = sum(p.base for p in self.seen.values())
+        self._driver_before = time.process_time()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        driver = time.process_time() - self._driver_before - self.sampler_cpu
+        self._reap()  # before the last sample: a zombie is either reaped or counted from /proc
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        final = self._sample()
+        reaped = (
+            after.ru_utime
+            + after.ru_stime
+            - self._children_before.ru_utime
+            - self._children_before.ru_stime
+        )
+        by_name: collections.Counter[str] = collections.Counter()
+        self.ended = self.lost = 0
+        for key, process in self.seen.items():
+            if key in final:
+                by_name[self.names[key]] += process.last - process.base
+            else:
+                self.ended += 1
+                if process.uncollected:
+                    self.lost += 1
+                    by_name[self.names[key]] += process.last - process.base
+                else:  # its whole CPU is in its parent's or in `reaped`
+                    by_name[self.names[key]] -= process.base
+        self.by_name = {name: ticks / _TICKS for name, ticks in by_name.items()}
+        self.by_name["reaped here"] = reaped
+        self.descendants = sum(self.by_name.values())
+        self.driver = driver
+        self.cpu = self.descendants + driver
+        # What two readings, at the start and the end, would have said (the former method).
+        self.naive = (sum(final[key][1] for key in final) - self._naive_before) / _TICKS + reaped
+
+
+# A process tree like pyspark's, each process reporting its own CPU (getrusage) as it ends.
+_CHECK_TREE = r"""
+import os, resource, signal, sys, time
+
+report = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
+
+
+def burn(seconds):
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def done(name):
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    os.write(report, f"{name} {used.ru_utime + used.ru_stime}\n".encode())
+
+
+def child(name, seconds, before=lambda: None):
+    pid = os.fork()
+    if pid == 0:
+        before()
+        burn(seconds)
+        done(name)
+        os._exit(0)
+    return pid
+
+
+def waits_for_its_child():
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.waitpid(child("grandchild", 0.3), 0)
+
+
+def outlives_its_parent(parent=os.getpid()):
+    while os.getppid() == parent:
+        time.sleep(0.01)
+
+
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # as pyspark's daemon does: the kernel reaps
+for i in range(4):
+    child(f"worker{i}", 0.3)
+    time.sleep(0.05)
+child("waiting", 0.1, waits_for_its_child)  # its CPU holds the grandchild's (cutime)
+for i in range(5):
+    child(f"short{i}", 0.002)  # born and ended between two samples, most of them
+child("orphan", 0.4, outlives_its_parent)  # adopted by the benchmark, its subreaper
+time.sleep(1.5)
+burn(0.1)
+done("parent")
+"""
+
+
+def check_sampler(interval: float) -> None:
+    """`TreeCpu` against what each process of a pyspark-like tree says it used (by hand)."""
+    import subprocess
+
+    adopt_orphans()
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report"
+        report.touch()
+        with TreeCpu(interval) as tree:
+            parent = subprocess.Popen([sys.executable, "-c", _CHECK_TREE, str(report)])
+            parent.wait()
+            while "orphan" not in report.read_text():
+                time.sleep(0.01)
+            time.sleep(0.1)  # the orphan's exit
+        used = dict(line.split() for line in report.read_text().splitlines())
+    truth = sum(float(v) for v in used.values())
+    print(
+        f"sampling every {interval * 1000:.0f} ms: {len(used)} processes used {truth:.3f} s CPU "
+        f"(their own getrusage); counted {tree.descendants:.3f} s ({tree.descendants - truth:+.3f}); "
+        f"{tree.ended} ended, {tree.lost} of them uncollected (bound {tree.lost * tree.max_gap:.3f} s, "
+        f"max gap {tree.max_gap * 1000:.0f} ms), {tree.samples} samples, sampler {tree.sampler_cpu:.3f} s CPU; "
+        f"two readings only (the former method): {tree.naive:.3f} s ({tree.naive - truth:+.3f})"
+    )
 
 
 def spark_figures(
@@ -319,15 +535,21 @@ def spark_figures(
     runs: dict[int, list[dict]] = {size: [] for size in sizes}
     for repeat in range(repeats):
         for size, paths in sizes.items():
-            before_tree, before_driver, wall = (
-                tree_cpu_seconds(),
-                time.process_time(),
-                time.monotonic(),
-            )
-            result = run_job(paths, targets, str(tmp / f"spark{size}-{repeat}"), spark=session)
+            wall = time.monotonic()
+            with TreeCpu() as tree:
+                result = run_job(paths, targets, str(tmp / f"spark{size}-{repeat}"), spark=session)
             runs[size].append(
                 {
-                    "cpu": tree_cpu_seconds() - before_tree + time.process_time() - before_driver,
+                    "cpu": tree.cpu,
+                    "naive_cpu": tree.naive + tree.driver,
+                    "ended": tree.ended,
+                    "lost": tree.lost,
+                    "lost_bound": tree.lost * tree.max_gap,
+                    "samples": tree.samples,
+                    "by_name": tree.by_name,
+                    "driver": tree.driver,
+                    "sampler_cpu": tree.sampler_cpu,
+                    "load": os.getloadavg()[0],
                     "task_cpu": result.stats.cpu_seconds,
                     "wall": time.monotonic() - wall,
                     "rows": result.backlinks_kept,
@@ -348,7 +570,16 @@ def main() -> None:
         "--master", default="local[1]", help="Spark master (one core: CPU per core, no contention)"
     )
     parser.add_argument("--targets", type=int, default=0, help="the N most linked sites (0: all)")
+    parser.add_argument(
+        "--check-sampler",
+        type=float,
+        metavar="SECONDS",
+        help="only check the CPU sampler on a pyspark-like process tree, sampling so often",
+    )
     args = parser.parse_args()
+    if args.check_sampler:
+        check_sampler(args.check_sampler)
+        return
     pages = load_corpus(args.corpus)
     warc, wat = build_warc(pages), build_wat(pages)
     bodies_mb = sum(len(body) for _, body in pages) / 1e6
@@ -463,6 +694,29 @@ def main() -> None:
                     f"Spark {args.master} {spark_cpu:.2f} s CPU (JVM + workers + driver; {task_cpu:.2f} s in the tasks' reading, "
                     f"{beyond:.2f} s the rest), {wall:.1f} s wall: {100 * (spark_cpu / loop_s - 1):+.0f}% CPU over the loop; "
                     f"{100 * (loop_read + beyond) / loop_s - 100:+.0f}% with Spark's reading counted at the loop's CPU"
+                )
+
+                def listed(key, runs=runs, form="{:.2f}"):
+                    return ", ".join(form.format(run[key]) for run in runs)
+
+                print(
+                    f"  Spark runs: {listed('cpu')} s CPU; processes ended per job {listed('ended', form='{}')}, "
+                    f"uncollected {listed('lost', form='{}')} (their CPU after their last sample, at most "
+                    f"{max(run['lost_bound'] for run in runs):.2f} s, is missing); "
+                    f"{statistics.median(run['samples'] for run in runs)} samples, the sampler's "
+                    f"{statistics.median(run['sampler_cpu'] for run in runs):.2f} s CPU not counted; "
+                    f"two readings only would say {listed('naive_cpu')} s; "
+                    f"load {listed('load', form='{:.1f}')} (1-min, at each job's end)"
+                )
+                names = sorted({name for run in runs for name in run["by_name"]})
+                shares = {
+                    name: statistics.median(run["by_name"].get(name, 0.0) for run in runs)
+                    for name in names
+                }
+                print(
+                    "  by process (medians): "
+                    + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in shares.items())
+                    + f", driver {statistics.median(run['driver'] for run in runs):.2f} s"
                 )
                 figures[f"loop_read_{size}"] = loop_read
                 figures[f"spark_beyond_read_{size}"] = beyond
