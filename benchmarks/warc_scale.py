@@ -22,7 +22,8 @@ job, see `TreeCpu`), per core:
 2. reading + backlinks to every site the corpus links to (`scan_archive`), WARC and WAT, and
    how WARC and WAT results differ on the same pages;
 3. the Spark job in local mode on `--copies` copies of the WARC, against the one-process loop
-   (`scan_archives(processes=1)`) on the same files: its CPU overhead (goal: at most 25%),
+   (`scan_archives(processes=1)`) on the same files, each loop run just before the Spark run
+   of the same size, so that the machine's load falls on both: its CPU overhead (goal: at most 25%),
    as measured, and with the tasks' reading (the same code as the loop's) counted at the
    loop's reading CPU, since that CPU time moves with the machine's load between two runs;
 4. the prefilter, with targets linked from about 1% of the pages: speedup (goal: at least 4x)
@@ -62,6 +63,7 @@ import threading
 import time
 import uuid
 from base64 import b32encode
+from collections.abc import Callable
 from pathlib import Path
 from typing import Self
 
@@ -522,9 +524,20 @@ def check_sampler(interval: float) -> None:
 
 
 def spark_figures(
-    sizes: dict[int, list[str]], targets: list[Target], repeats: int, tmp: Path, master: str
+    sizes: dict[int, list[str]],
+    targets: list[Target],
+    repeats: int,
+    tmp: Path,
+    master: str,
+    *,
+    loop: Callable[[int], object],
 ) -> dict:
-    """Spark's CPU (JVM + Python workers + driver) per job size, in one warm session."""
+    """Spark's CPU (JVM + Python workers + driver) per job size, in one warm session, and the
+    one-process loop's (`loop(size)`), run just before each Spark job of the same size.
+
+    Alternating the two puts a change of load on the shared machine on both sides of the ratio,
+    where running every loop first and then every Spark job put it on one side only.
+    """
     from backlinkkit.spark import run_job, spark_session
 
     adopt_orphans()
@@ -533,8 +546,13 @@ def spark_figures(
     start_seconds = time.monotonic() - started
     run_job(sizes[min(sizes)][:1], targets, str(tmp / "warmup"), spark=session)  # workers, JIT
     runs: dict[int, list[dict]] = {size: [] for size in sizes}
+    loops: dict[int, list[float]] = {size: [] for size in sizes}
+    loop_results: dict[int, object] = {}
     for repeat in range(repeats):
         for size, paths in sizes.items():
+            started = time.process_time()
+            loop_results[size] = loop(size)
+            loops[size].append(time.process_time() - started)
             wall = time.monotonic()
             with TreeCpu() as tree:
                 result = run_job(paths, targets, str(tmp / f"spark{size}-{repeat}"), spark=session)
@@ -557,7 +575,12 @@ def spark_figures(
                 }
             )
     session.stop()
-    return {"start_seconds": start_seconds, "runs": runs}
+    return {
+        "start_seconds": start_seconds,
+        "runs": runs,
+        "loops": loops,
+        "loop_results": loop_results,
+    }
 
 
 def main() -> None:
@@ -663,16 +686,18 @@ def main() -> None:
                 most = sorted(sites, key=lambda site: (-len(sites[site]), site))[: args.targets]
                 job_targets = [Target(site) for site in sorted(most)]
             # The loop does the job's whole work: scan, merge, profiles, and the same outputs.
+            spark = spark_figures(
+                sizes,
+                job_targets,
+                repeats,
+                tmp,
+                args.master,
+                loop=lambda size: loop_job(sizes[size], job_targets, tmp / f"loop{size}"),
+            )
             loops = {
-                size: cpu(
-                    lambda paths=paths, size=size: loop_job(
-                        paths, job_targets, tmp / f"loop{size}"
-                    ),
-                    repeats,
-                )
-                for size, paths in sizes.items()
+                size: (statistics.median(spark["loops"][size]), spark["loop_results"][size])
+                for size in sizes
             }
-            spark = spark_figures(sizes, job_targets, repeats, tmp, args.master)
             for size, (loop_s, loop) in loops.items():
                 runs = spark["runs"][size]
                 assert all(run["profiles"] == loop.profiles for run in runs), (
@@ -699,6 +724,8 @@ def main() -> None:
                 def listed(key, runs=runs, form="{:.2f}"):
                     return ", ".join(form.format(run[key]) for run in runs)
 
+                loop_runs = ", ".join(f"{seconds:.2f}" for seconds in spark["loops"][size])
+                print(f"  loop runs (each just before a Spark run): {loop_runs} s CPU")
                 print(
                     f"  Spark runs: {listed('cpu')} s CPU; processes ended per job {listed('ended', form='{}')}, "
                     f"uncollected {listed('lost', form='{}')} (their CPU after their last sample, at most "
