@@ -283,6 +283,25 @@ class TestPrefilter:
         assert filtered.stats.skipped_by_prefilter == 2
         assert filtered.stats.pages == plain.stats.pages - 2
 
+    @needs_fastwarc
+    def test_digest_checked_only_for_pages_read(self):
+        """A damaged page the prefilter rules out is skipped as such; one it keeps is damaged."""
+        kept = Page("https://a.test/kept", '<a href="https://example.com/">x</a> original')
+        ruled_out = Page("https://a.test/out", "<p>original, no link</p>")
+        records = [
+            warc_response(page).replace(b"original", b"tampered") for page in (kept, ruled_out)
+        ]
+        data = members(records)
+        targets = [Target("example.com")]
+        filtered = scan_archive(io.BytesIO(data), targets, archive="a", prefilter=True)
+        plain = scan_archive(io.BytesIO(data), targets, archive="a")
+        assert filtered.rows == plain.rows == ()
+        assert plain.stats.skipped == {SkipReason.DIGEST_MISMATCH: 2}
+        assert filtered.stats.skipped == {
+            SkipReason.DIGEST_MISMATCH: 1,
+            SkipReason.PREFILTER: 1,
+        }
+
 
 @needs_fastwarc
 class TestReadWarc:

@@ -32,10 +32,12 @@ from .._web._headers import header_value
 __all__ = [
     "SkipReason",
     "SkippedRecord",
+    "UncheckedPage",
     "WarcPage",
     "WatLink",
     "WatPage",
     "read_warc",
+    "read_warc_unchecked",
     "read_wat",
 ]
 
@@ -213,6 +215,14 @@ class _Block:
     headers: Mapping[str, str]
     data: bytes
 
+    def damage(self, archive: str) -> SkippedRecord | None:
+        """A skip if the block does not match its `WARC-Block-Digest`, else None."""
+        digest = self.headers.get("WARC-Block-Digest")
+        if digest is None or _digest_ok(digest, self.data) is not False:
+            return None
+        url = _target_uri(self.headers.get("WARC-Target-URI"))
+        return SkippedRecord(SkipReason.DIGEST_MISMATCH, archive, self.offset, url, digest)
+
 
 def _digest_ok(value: str, data: bytes) -> bool | None:
     """Whether `data` matches a `WARC-Block-Digest` value; None for an unknown algorithm."""
@@ -302,10 +312,7 @@ def _checked(record: Any, offset: int, archive: str) -> _Block | SkippedRecord: 
         return SkippedRecord(
             SkipReason.TRUNCATED, archive, offset, url, f"{len(data)} of {expected} bytes"
         )
-    digest = headers.get("WARC-Block-Digest")
-    if digest is not None and _digest_ok(digest, data) is False:
-        return SkippedRecord(SkipReason.DIGEST_MISMATCH, archive, offset, url, digest)
-    return _Block(offset, headers, data)
+    return _Block(offset, headers, data)  # its digest is checked by the reader (`damage`)
 
 
 class _Counted:
@@ -534,11 +541,47 @@ def read_warc(stream: IO[bytes], *, archive: str = "") -> Iterator[WarcPage | Sk
     >>> [(page.url, page.status, page.body) for page in read_warc(io.BytesIO(record))]
     [('https://blog.test/', 200, b'<a href=/>home</a>')]
     """
+    for item in read_warc_unchecked(stream, archive=archive):
+        yield item.checked() if isinstance(item, UncheckedPage) else item
+
+
+@attrs.frozen
+class UncheckedPage:
+    """A page of a WARC whose block digest is not checked yet; `checked()` checks it.
+
+    A reader that rules pages out before parsing them (the prefilter) checks the digest of the
+    pages it reads only: the SHA-1 of a page is a fifth of what ruling it out costs.
+    """
+
+    page: WarcPage
+    _block: _Block
+
+    def damage(self) -> SkippedRecord | None:
+        """A `DIGEST_MISMATCH` skip if the block does not match its digest, else None."""
+        return self._block.damage(self.page.archive)
+
+    def checked(self) -> WarcPage | SkippedRecord:
+        """The page, or the skip saying its block does not match its digest."""
+        return self.damage() or self.page
+
+
+def read_warc_unchecked(
+    stream: IO[bytes], *, archive: str = ""
+) -> Iterator[UncheckedPage | SkippedRecord]:
+    """`read_warc`, but each page comes with its digest not checked yet (see `UncheckedPage`).
+
+    A record that gives no page is checked at once: a damaged block is a `DIGEST_MISMATCH`,
+    whatever else its garbage looked like.
+    """
     for block in _blocks(stream, archive, "response"):
         if isinstance(block, SkippedRecord):
             yield block
+            continue
+        page = _warc_page(block, archive)
+        if isinstance(page, SkippedRecord):
+            yield block.damage(archive) or page
         else:
-            yield _warc_page(block, archive)
+            yield UncheckedPage(page, block)
 
 
 def _warc_page(block: _Block, archive: str) -> WarcPage | SkippedRecord:
@@ -592,6 +635,10 @@ def read_wat(stream: IO[bytes], *, archive: str = "") -> Iterator[WatPage | Skip
     for block in _blocks(stream, archive, "metadata"):
         if isinstance(block, SkippedRecord):
             yield block
+            continue
+        damage = block.damage(archive)
+        if damage is not None:
+            yield damage
             continue
         page = _wat_page(block, archive)
         if page is not None:

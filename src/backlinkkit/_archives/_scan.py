@@ -20,7 +20,16 @@ import attrs
 from .. import LinkProfile
 from ._pages import PageRows, TargetIndex, own_site_of, rows_of_page
 from ._prefilter import Prefilter
-from ._records import SkippedRecord, SkipReason, WarcPage, WatPage, read_warc, read_wat
+from ._records import (
+    SkippedRecord,
+    SkipReason,
+    UncheckedPage,
+    WarcPage,
+    WatPage,
+    read_warc,
+    read_warc_unchecked,
+    read_wat,
+)
 from ._rows import BacklinkRow, merge_rows
 from ._sources import (
     archive_format_of,
@@ -174,11 +183,30 @@ class ArchiveScan:
 
 
 def _pages(
-    stream: IO[bytes], archive: str, fmt: ArchiveFormat
-) -> Iterator[WarcPage | WatPage | SkippedRecord]:
+    stream: IO[bytes], archive: str, fmt: ArchiveFormat, prefilter: bool
+) -> Iterator[WarcPage | WatPage | UncheckedPage | SkippedRecord]:
     if fmt is ArchiveFormat.WAT:
         return read_wat(stream, archive=archive)
+    if prefilter:
+        return read_warc_unchecked(stream, archive=archive)
     return read_warc(stream, archive=archive)
+
+
+def _rows_or_skip(
+    item: WarcPage | WatPage | UncheckedPage, index: TargetIndex, check: Prefilter | None
+) -> tuple[WarcPage | WatPage | None, PageRows | SkippedRecord]:
+    """The page (None if damaged) and its rows or why it gave none.
+
+    The digest of a page the prefilter rules out is never checked: it is not read.
+    """
+    if not isinstance(item, UncheckedPage):
+        return item, rows_of_page(item, index, check)
+    result = rows_of_page(item.page, index, check)
+    if not isinstance(result, SkippedRecord) or result.reason is not SkipReason.PREFILTER:
+        damage = item.damage()
+        if damage is not None:
+            return None, damage
+    return item.page, result
 
 
 def scan_archive(
@@ -215,7 +243,7 @@ def scan_archive(
     skipped: dict[SkipReason, int] = {}
     own: dict[str, int] = {}
     records = pages = 0
-    items = _pages(stream, archive, format)
+    items = _pages(stream, archive, format, prefilter)
     while True:
         try:
             item = next(items)
@@ -226,9 +254,9 @@ def scan_archive(
             break
         records += 1
         if not isinstance(item, SkippedRecord):
-            for domain in own_site_of(item, index):
+            page, result = _rows_or_skip(item, index, check)
+            for domain in own_site_of(page, index) if page is not None else ():
                 own[domain] = own.get(domain, 0) + 1
-            result = rows_of_page(item, index, check)
             if isinstance(result, PageRows):
                 pages += 1
                 rows.extend(result.rows)
