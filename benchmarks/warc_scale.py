@@ -1,6 +1,6 @@
 """How fast backlinks come out of web archives: reading, extraction, Spark, the prefilter.
 
-Usage: python benchmarks/warc_scale.py [--corpus DIR] [--repeats N] [--copies N] [--no-spark]
+Usage: python benchmarks/warc_scale.py [--corpus DIR] [--repeats N] [--copies N] [--files N] [--no-spark]
        python benchmarks/warc_scale.py --check-sampler SECONDS
 
 From the 181 pages of the corpus (pages.json gives each page's URL), it builds in a temporary
@@ -21,7 +21,9 @@ job, see `TreeCpu`), per core:
 1. reading alone (records/s, MB/s of the file and of the bodies), WARC and WAT;
 2. reading + backlinks to every site the corpus links to (`scan_archive`), WARC and WAT, and
    how WARC and WAT results differ on the same pages;
-3. the Spark job in local mode on `--copies` copies of the WARC, against the one-process loop
+3. the Spark job in local mode on `--copies` (then twice as many) copies of the WARC, written
+   one after the other into `--files` files (default one: Common Crawl's WARCs hold ~30,000
+   pages each, a Spark task per file; 0: a file per copy), against the one-process loop
    (`scan_archives(processes=1)`) on the same files, each loop run just before the Spark run
    of the same size, so that the machine's load falls on both: its CPU overhead (goal: at most 25%),
    as measured, and with the tasks' reading (the same code as the loop's) counted at the
@@ -547,12 +549,14 @@ def spark_figures(
     run_job(sizes[min(sizes)][:1], targets, str(tmp / "warmup"), spark=session)  # workers, JIT
     runs: dict[int, list[dict]] = {size: [] for size in sizes}
     loops: dict[int, list[float]] = {size: [] for size in sizes}
+    loop_reads: dict[int, list[float]] = {size: [] for size in sizes}
     loop_results: dict[int, object] = {}
     for repeat in range(repeats):
         for size, paths in sizes.items():
             started = time.process_time()
             loop_results[size] = loop(size)
             loops[size].append(time.process_time() - started)
+            loop_reads[size].append(loop_results[size].stats.cpu_seconds)
             wall = time.monotonic()
             with TreeCpu() as tree:
                 result = run_job(paths, targets, str(tmp / f"spark{size}-{repeat}"), spark=session)
@@ -580,6 +584,7 @@ def spark_figures(
         "runs": runs,
         "loops": loops,
         "loop_results": loop_results,
+        "loop_reads": loop_reads,
     }
 
 
@@ -588,6 +593,13 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--copies", type=int, default=8, help="WARC copies for the Spark job")
+    parser.add_argument(
+        "--files",
+        type=int,
+        default=1,
+        help="files the copies of each size are written to (1: one file, as a Common Crawl WARC;"
+        " 0: a file per copy)",
+    )
     parser.add_argument("--no-spark", action="store_true")
     parser.add_argument(
         "--master", default="local[1]", help="Spark master (one core: CPU per core, no contention)"
@@ -675,10 +687,13 @@ def main() -> None:
             sizes: dict[int, list[str]] = {}
             for size in (args.copies, 2 * args.copies):
                 sizes[size] = []
-                for copy in range(size):
-                    path = tmp / f"copy{copy}.warc.gz"
-                    if not path.exists():
-                        path.write_bytes(warc)
+                files = min(args.files, size) if args.files > 0 else size
+                for number in range(files):
+                    # gzip members one after the other: one file holding its share of copies
+                    path = tmp / f"size{size}-file{number}.warc.gz"
+                    with path.open("wb") as file:
+                        for _ in range(size // files + (number < size % files)):
+                            file.write(warc)
                     sizes[size].append(str(path))
             repeats = args.repeats
             job_targets = all_targets
@@ -708,24 +723,38 @@ def main() -> None:
                 wall = statistics.median(run["wall"] for run in runs)
                 task_cpu = statistics.median(run["task_cpu"] for run in runs)
                 records = n * size
-                loop_read = loop.stats.cpu_seconds
+                loop_cpus, loop_reads = spark["loops"][size], spark["loop_reads"][size]
+                loop_read = statistics.median(loop_reads)
                 # Beyond the reading: what Spark adds. The reading is the same code on both
                 # sides, yet its CPU time moves by 10-20% between two runs on a shared machine;
                 # counting Spark's reading at the loop's CPU keeps that noise out of the ratio.
+                # Each Spark run is paired with the loop run just before it.
                 beyond = statistics.median(run["cpu"] - run["task_cpu"] for run in runs)
+                paired = statistics.median(
+                    run["cpu"] / loop_cpu - 1 for run, loop_cpu in zip(runs, loop_cpus, strict=True)
+                )
+                strict = statistics.median(
+                    (read + run["cpu"] - run["task_cpu"]) / loop_cpu - 1
+                    for run, loop_cpu, read in zip(runs, loop_cpus, loop_reads, strict=True)
+                )
                 print(
-                    f"{size} copies ({records} records): loop {loop_s:.2f} s CPU ({records / loop_s:.0f} records/s/core; "
-                    f"{loop_read:.2f} s reading, {loop_s - loop_read:.2f} s the rest); "
+                    f"{size} copies in {len(sizes[size])} file(s) ({records} records): loop {loop_s:.2f} s CPU ({records / loop_s:.0f} records/s/core; "
+                    f"{loop_read:.2f} s reading, medians); "
                     f"Spark {args.master} {spark_cpu:.2f} s CPU (JVM + workers + driver; {task_cpu:.2f} s in the tasks' reading, "
-                    f"{beyond:.2f} s the rest), {wall:.1f} s wall: {100 * (spark_cpu / loop_s - 1):+.0f}% CPU over the loop; "
-                    f"{100 * (loop_read + beyond) / loop_s - 100:+.0f}% with Spark's reading counted at the loop's CPU"
+                    f"{beyond:.2f} s the rest), {wall:.1f} s wall: {100 * (spark_cpu / loop_s - 1):+.0f}% CPU over the loop "
+                    f"(median of the pairs of runs {100 * paired:+.0f}%); "
+                    f"{100 * strict:+.0f}% with Spark's reading counted at the loop's CPU (median of the pairs)"
                 )
 
                 def listed(key, runs=runs, form="{:.2f}"):
                     return ", ".join(form.format(run[key]) for run in runs)
 
-                loop_runs = ", ".join(f"{seconds:.2f}" for seconds in spark["loops"][size])
+                loop_runs = ", ".join(
+                    f"{seconds:.2f} ({read:.2f} reading)"
+                    for seconds, read in zip(loop_cpus, loop_reads, strict=True)
+                )
                 print(f"  loop runs (each just before a Spark run): {loop_runs} s CPU")
+                print(f"  Spark runs, tasks' reading: {listed('task_cpu')} s CPU")
                 print(
                     f"  Spark runs: {listed('cpu')} s CPU; processes ended per job {listed('ended', form='{}')}, "
                     f"uncollected {listed('lost', form='{}')} (their CPU after their last sample, at most "

@@ -225,6 +225,14 @@ class TestSparkJob:
             run_job([str(empty)], TARGETS, str(tmp_path / "y"), spark=spark)
 
 
+class TestSession:
+    def test_local_session_runs_the_serial_collector(self, spark):
+        """A local session's JVM collects with the serial collector, not G1 (its CPU cost)."""
+        management = spark.sparkContext._jvm.java.lang.management.ManagementFactory
+        names = {bean.getName() for bean in management.getGarbageCollectorMXBeans()}
+        assert names == {"Copy", "MarkSweepCompact"}
+
+
 class TestSchema:
     def test_parquet_schema_is_the_one_process_paths(self, spark, archives, tmp_path):
         """Spark's Parquet has the columns, types and nullability the one-process path writes."""
