@@ -30,6 +30,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -134,7 +135,8 @@ def spark_session(master: str | None = None) -> Any:  # noqa: ANN401 - a SparkSe
     Under `spark-submit` (or in a notebook) the session it made is used as it is. In local
     mode the executors run this Python (`sys.executable`), so a virtualenv just works, and the
     JVM uses the serial garbage collector (`-XX:+UseSerialGC`, the cheapest in CPU for one
-    process with a small heap); pass a session of your own (`spark=`) for other JVM options.
+    process with a small heap), unless `spark.driver.extraJavaOptions` is set in
+    `spark-defaults.conf` or `PYSPARK_SUBMIT_ARGS` (those are used as they are).
 
     Raises:
         MissingDependencyError: pyspark (the `spark` extra) is not installed.
@@ -155,12 +157,32 @@ def spark_session(master: str | None = None) -> Any:  # noqa: ANN401 - a SparkSe
         builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
         # One JVM does all the work with a small heap (1 GB by default): the serial collector
         # costs about a third less CPU per job than G1 here (docs/spark.md, "Spark's own cost").
-        builder = builder.config("spark.driver.extraJavaOptions", _LOCAL_JAVA_OPTIONS)
+        if not _java_options_set_elsewhere():
+            builder = builder.config("spark.driver.extraJavaOptions", _LOCAL_JAVA_OPTIONS)
     builder = builder.config("spark.ui.showConsoleProgress", str(sys.stderr.isatty()).lower())
     with _no_pandas_version_warning():
         session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _java_options_set_elsewhere() -> bool:
+    """Whether the user gives the driver's JVM options (which the builder's would replace).
+
+    They can come from `PYSPARK_SUBMIT_ARGS` or from `spark-defaults.conf` in
+    `SPARK_CONF_DIR` (by default `SPARK_HOME/conf`).
+    """
+    if "extraJavaOptions" in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        return True
+    home = os.environ.get("SPARK_HOME")
+    folder = os.environ.get("SPARK_CONF_DIR") or (str(Path(home) / "conf") if home else None)
+    if folder is None:
+        return False
+    try:
+        defaults = (Path(folder) / "spark-defaults.conf").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "spark.driver.extraJavaOptions" in defaults
 
 
 def _locations(session: Any, sources: Sequence[str], prefix: str | None) -> list[str]:  # noqa: ANN401

@@ -232,6 +232,27 @@ class TestSession:
         names = {bean.getName() for bean in management.getGarbageCollectorMXBeans()}
         assert names == {"Copy", "MarkSweepCompact"}
 
+    def test_the_users_own_java_options_are_kept(self, monkeypatch, tmp_path):
+        """JVM options given in spark-defaults.conf or PYSPARK_SUBMIT_ARGS are not replaced."""
+        from backlinkkit.spark import _java_options_set_elsewhere
+
+        monkeypatch.delenv("PYSPARK_SUBMIT_ARGS", raising=False)
+        monkeypatch.delenv("SPARK_HOME", raising=False)
+        monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+        assert not _java_options_set_elsewhere()  # no spark-defaults.conf
+        (tmp_path / "spark-defaults.conf").write_text("spark.driver.memory 2g\n")
+        assert not _java_options_set_elsewhere()
+        (tmp_path / "spark-defaults.conf").write_text(
+            "spark.driver.extraJavaOptions -Dhttp.proxyHost=proxy.test\n"
+        )
+        assert _java_options_set_elsewhere()
+        monkeypatch.delenv("SPARK_CONF_DIR")
+        monkeypatch.setenv(
+            "PYSPARK_SUBMIT_ARGS",
+            "--conf spark.driver.extraJavaOptions=-Xss4m pyspark-shell",
+        )
+        assert _java_options_set_elsewhere()
+
 
 class TestSchema:
     def test_parquet_schema_is_the_one_process_paths(self, spark, archives, tmp_path):
