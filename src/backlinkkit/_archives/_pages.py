@@ -28,7 +28,14 @@ from ._records import SkippedRecord, SkipReason, WarcPage, WatLink, WatPage
 from ._rows import BacklinkRow
 from ._targets import Target
 
-__all__ = ["PageRows", "TargetIndex", "own_site_of", "page_rows", "rows_of_page"]
+__all__ = [
+    "PageRows",
+    "TargetIndex",
+    "own_targets",
+    "page_rows",
+    "rows_of_page",
+    "site_of_page",
+]
 
 
 @attrs.frozen
@@ -84,16 +91,21 @@ def page_rows(
         page is on every target's own site, when the prefilter rules it out, or when it cannot
         be read at all.
     """
-    return rows_of_page(page, TargetIndex(tuple(targets)), prefilter)
+    return rows_of_page(page, TargetIndex(tuple(targets)), prefilter, site_of_page(page))
+
+
+def site_of_page(page: WarcPage | WatPage) -> str | None:
+    """The registrable domain of the page's host; None if its URL has no host."""
+    host = _hostname(_absolute(page.url))
+    return None if host is None else SuffixList.bundled().registrable_domain(host)
 
 
 def rows_of_page(
-    page: WarcPage | WatPage, index: TargetIndex, prefilter: Prefilter | None
+    page: WarcPage | WatPage, index: TargetIndex, prefilter: Prefilter | None, site: str | None
 ) -> PageRows | SkippedRecord:
-    host = _hostname(_absolute(page.url))
-    if host is None:
+    """`page_rows`, with the page's site (`site_of_page`) already found by the caller."""
+    if site is None:
         return SkippedRecord(SkipReason.MALFORMED, page.archive, page.offset, page.url, "bad URL")
-    site = SuffixList.bundled().registrable_domain(host)
     if len(index.own.get(site, ())) == len(index.sites):
         return SkippedRecord(SkipReason.OWN_SITE, page.archive, page.offset, page.url, site)
     if prefilter is not None and not _may_link(prefilter, page):
@@ -107,13 +119,9 @@ def rows_of_page(
     return PageRows(_numbered(backlinks, page))
 
 
-def own_site_of(page: WarcPage | WatPage, index: TargetIndex) -> tuple[str, ...]:
-    """The domains of the targets whose own site the page is on (its links to them are own)."""
-    host = _hostname(_absolute(page.url))
-    if host is None:
-        return ()
-    site = SuffixList.bundled().registrable_domain(host)
-    return index.own.get(site, ())
+def own_targets(site: str | None, index: TargetIndex) -> tuple[str, ...]:
+    """The domains of the targets whose own site `site` is (a page there links to them as own)."""
+    return index.own.get(site, ()) if site is not None else ()
 
 
 def _absolute(url: str) -> str:

@@ -18,7 +18,7 @@ from typing import IO, TypeVar
 import attrs
 
 from .. import LinkProfile
-from ._pages import PageRows, TargetIndex, own_site_of, rows_of_page
+from ._pages import PageRows, TargetIndex, own_targets, rows_of_page, site_of_page
 from ._prefilter import Prefilter
 from ._records import (
     SkippedRecord,
@@ -194,19 +194,21 @@ def _pages(
 
 def _rows_or_skip(
     item: WarcPage | WatPage | UncheckedPage, index: TargetIndex, check: Prefilter | None
-) -> tuple[WarcPage | WatPage | None, PageRows | SkippedRecord]:
-    """The page (None if damaged) and its rows or why it gave none.
+) -> tuple[str | None, PageRows | SkippedRecord]:
+    """The page's site and its rows, or why it gave none (the site then None if damaged).
 
     The digest of a page the prefilter rules out is never checked: it is not read.
     """
-    if not isinstance(item, UncheckedPage):
-        return item, rows_of_page(item, index, check)
-    result = rows_of_page(item.page, index, check)
-    if not isinstance(result, SkippedRecord) or result.reason is not SkipReason.PREFILTER:
+    page = item.page if isinstance(item, UncheckedPage) else item
+    site = site_of_page(page)
+    result = rows_of_page(page, index, check, site)
+    if isinstance(item, UncheckedPage) and (
+        not isinstance(result, SkippedRecord) or result.reason is not SkipReason.PREFILTER
+    ):
         damage = item.damage()
         if damage is not None:
             return None, damage
-    return item.page, result
+    return site, result
 
 
 def scan_archive(
@@ -254,8 +256,8 @@ def scan_archive(
             break
         records += 1
         if not isinstance(item, SkippedRecord):
-            page, result = _rows_or_skip(item, index, check)
-            for domain in own_site_of(page, index) if page is not None else ():
+            site, result = _rows_or_skip(item, index, check)
+            for domain in own_targets(site, index):
                 own[domain] = own.get(domain, 0) + 1
             if isinstance(result, PageRows):
                 pages += 1
