@@ -550,7 +550,7 @@ class UncheckedPage:
     """A page of a WARC whose block digest is not checked yet; `checked()` checks it.
 
     A reader that rules pages out before parsing them (the prefilter) checks the digest of the
-    pages it reads only: the SHA-1 of a page is a fifth of what ruling it out costs.
+    pages it reads only: the SHA-1 of a page is about a sixth of what ruling it out costs.
     """
 
     page: WarcPage
