@@ -15,10 +15,14 @@ Then, each in a fresh subprocess (so peak RSS is the job's own), repeated, media
   (hosts and sites mapped per unique host, anchors classified per unique anchor with
   backlinkkit's classifier).
 
-    python benchmarks/profile_scale.py [--rows N] [--repeat K] [--mix repeats|distinct]
+    python benchmarks/profile_scale.py [--rows N] [--repeat K] [--mix repeats|distinct] [--columnar]
 
 `--mix distinct` builds another export of the same size: about 250,000 distinct anchors, more
 distinct pages, and the rows shuffled (no grouping by domain).
+
+`--columnar` also times `worker_columnar` and `worker_polars`: lower bounds for an ingest
+redesigned on pyarrow or polars, with the goal's budget (half the baseline's time, a third of its
+memory) beside them.
 
 `--corpus` is accepted and unused (no HTML here).
 """
@@ -257,8 +261,11 @@ def worker_single(path: str) -> dict[str, object]:
     ingest_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results = _measure_all(profile)
     t2 = time.perf_counter()
-    timing = {"seconds": t2 - t0, "ingest": t1 - t0, "metrics": t2 - t1}
-    return _report(results) | timing | {"ingest_maxrss_mb": ingest_rss}
+    # The job's own peak: the digests `_report` makes (of every table, as JSON) come after.
+    job_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timing = {"seconds": t2 - t0, "ingest": t1 - t0, "metrics": t2 - t1, "job_maxrss_mb": job_rss}
+    counts = _counts_digest(profile._aggregate)  # noqa: SLF001 - compared with the bound's
+    return _report(results) | timing | {"ingest_maxrss_mb": ingest_rss, "counts": counts}
 
 
 def worker_read(path: str) -> dict[str, object]:
@@ -282,8 +289,238 @@ def worker_split(paths: list[str]) -> dict[str, object]:
     t2 = time.perf_counter()
     results = _measure_all(merged)
     t3 = time.perf_counter()
-    timing = {"seconds": t3 - t0, "ingest": t1 - t0, "merge": t2 - t1, "metrics": t3 - t2}
+    job_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timing = {"seconds": t3 - t0, "ingest": t1 - t0, "merge": t2 - t1, "metrics": t3 - t2,
+              "job_maxrss_mb": job_rss}  # fmt: skip
     return _report(results) | timing
+
+
+def _counts_digest(aggregate) -> str:
+    """A digest of the per-domain counts both ingest paths make (not timed)."""
+    facets = aggregate.facets
+    return _digest(
+        {
+            site: [
+                stats.links,
+                sorted(map(list, stats.anchors.items()), key=repr),
+                sorted(([list(facets[i]), n] for i, n in stats.facets.items()), key=repr),
+                sorted(map(list, stats.ips.items()), key=repr),
+                sorted(map(list, stats.targets.items()), key=repr),
+            ]
+            for site, stats in aggregate.domains.items()
+        }
+    )
+
+
+def worker_columnar(path: str) -> dict[str, object]:
+    """A lower bound for a columnar ingest on pyarrow: what a redesign could not do without.
+
+    The export is read by pyarrow's CSV reader (two threads), each batch's columns are
+    dictionary-encoded, and only distinct values reach Python: each authority becomes a site
+    once, each distinct page URL is hashed once for the page counter, each distinct cell (or
+    tuple of cells) of a part is checked and given its meaning once, and the per-domain counts
+    of anchors, facets, IPs and targets come from Arrow's group-by. It leaves out what the
+    profile also needs (dates, authority columns, rejected rows, every check of the row path
+    beyond the first value of each cell), so a real columnar ingest can only be slower.
+    Then the distinct anchors are classified, as every measure needs. Its counts must equal
+    the row path's (`counts` digest, compared by the caller).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    from backlinkkit import AnchorClassifier, read_backlinks
+    from backlinkkit._profile._aggregate import REJECTED, Aggregate
+
+    t0 = time.perf_counter()
+    with Path(path).open("rb") as stream:
+        header = read_backlinks(stream)
+        layout = header._row_layout()  # noqa: SLF001 - the parts' columns and checks
+    parts = {"anchors": layout.anchor, "facets": layout.facet, "ips": layout.ip,
+             "targets": layout.target}  # fmt: skip
+    columns = {name: _picked(part.cells, len(header.header)) for name, part in parts.items()}
+    aggregate = Aggregate(TARGET)
+    meanings: dict[str, dict[object, int]] = {name: {} for name in parts}
+    values: dict[str, list[object]] = {name: [] for name in parts}
+    site_ids: dict[str, int] = {}
+    sites: list[object] = []  # site id -> its DomainStats, None for the own site
+    row = [""] * len(header.header)
+    names = [f"c{i}" for i in range(len(header.header))]
+    batches = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        ),
+    )
+
+    def ids_of(name: str, batch) -> object:
+        """Each row's id of `name`'s meaning; distinct cells are checked once."""
+        part, known, meaning = parts[name], meanings[name], values[name]
+        encoded = [pc.dictionary_encode(batch.column(i)) for i in columns[name]]
+        code = encoded[0].indices.cast(pa.int64())
+        for more in encoded[1:]:
+            code = pc.add(pc.multiply(code, len(more.dictionary)), more.indices)
+        combos = pc.dictionary_encode(code)
+        dictionaries = [e.dictionary.to_pylist() for e in encoded]
+        ids = []
+        for combined in combos.dictionary.to_pylist():
+            cells, rest = [], combined
+            for dictionary in reversed(dictionaries):
+                rest, at = divmod(rest, len(dictionary))
+                cells.append(dictionary[at])
+            cells.reverse()
+            key = cells[0] if len(cells) == 1 else tuple(cells)
+            found = known.get(key)
+            if found is None:
+                for i, cell in zip(columns[name], cells, strict=True):
+                    row[i] = cell
+                value = part.value(row, 0)
+                if value is REJECTED:
+                    raise SystemExit(f"a row is rejected: {cells}")
+                if name == "anchors":
+                    value = aggregate.anchor_key(value)
+                elif name == "facets":
+                    value = aggregate._facet(value)  # noqa: SLF001
+                found = known[key] = len(meaning)
+                meaning.append(value)
+            ids.append(found)
+        return pc.take(pa.array(ids, pa.int32()), combos.indices)
+
+    fill = 0.0
+    for batch in batches:
+        urls = batch.column(layout.source)
+        keys = pc.dictionary_encode(pc.extract_regex(urls, r"^(?P<k>[\s\S]{0,8}[^/]*)").field("k"))
+        firsts = pa.table({"k": keys.indices, "row": pa.array(range(len(urls)))})
+        firsts = firsts.group_by("k", use_threads=False).aggregate([("row", "min")])
+        first_row = dict(zip(firsts["k"].to_pylist(), firsts["row_min"].to_pylist(), strict=True))
+        site_of_key = []
+        for k, key in enumerate(keys.dictionary.to_pylist()):
+            found = site_ids.get(key)
+            if found is None:
+                found = site_ids[key] = len(sites)
+                sites.append(aggregate._stats_for(urls[first_row[k]].as_py()))  # noqa: SLF001
+            site_of_key.append(found)
+        site = pc.take(pa.array(site_of_key, pa.int32()), keys.indices)
+        own = pa.array([sites[s] is None for s in site_of_key])
+        backlink = pc.invert(pc.take(own, keys.indices))
+        aggregate.own_links += len(urls) - pc.sum(backlink).as_py()
+        aggregate.pages.add_urls(pc.unique(pc.filter(urls, backlink)).to_pylist())
+        table = pa.table({"site": site, **{name: ids_of(name, batch) for name in parts}})
+        table = table.filter(backlink)
+        for name in parts:
+            grouped = table.group_by(["site", name], use_threads=False).aggregate(
+                [([], "count_all")]
+            )
+            # Copying the counts into the aggregate's dicts is not part of the bound: a
+            # columnar design would measure from the grouped tables.
+            fill_start = time.perf_counter()
+            meaning = values[name]
+            for s, i, n in zip(grouped["site"].to_pylist(), grouped[name].to_pylist(),
+                               grouped["count_all"].to_pylist(), strict=True):  # fmt: skip
+                counts = getattr(sites[s], name)
+                value = meaning[i]
+                counts[value] = counts.get(value, 0) + n
+                if name == "anchors":
+                    sites[s].links += n
+            fill += time.perf_counter() - fill_start
+    t1 = time.perf_counter()
+    classifier = AnchorClassifier(TARGET, brands=BRANDS, keywords=KEYWORDS)
+    classifier.classify_many(sorted({a for a in values["anchors"] if a is not None}))
+    t2 = time.perf_counter()
+    job_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": t2 - t0 - fill, "ingest": t1 - t0 - fill, "classify": t2 - t1,
+            "fill": fill, "job_maxrss_mb": job_rss, "counts": _counts_digest(aggregate)}  # fmt: skip
+
+
+def worker_polars(path: str) -> dict[str, object]:
+    """`worker_columnar`'s bound on polars: the same subset of the work, on a whole-file frame.
+
+    Polars reads the export, extracts each row's authority and joins each part's distinct
+    cells to their meanings (each worked out once in Python, as in `worker_columnar`); its
+    group-bys give the same per-domain counts (`counts`).
+    """
+    import polars as pl
+
+    from backlinkkit import AnchorClassifier, read_backlinks
+    from backlinkkit._profile._aggregate import REJECTED, Aggregate
+
+    t0 = time.perf_counter()
+    with Path(path).open("rb") as stream:
+        header = read_backlinks(stream)
+        layout = header._row_layout()  # noqa: SLF001 - the parts' columns and checks
+    width = len(header.header)
+    parts = {"anchors": layout.anchor, "facets": layout.facet, "ips": layout.ip,
+             "targets": layout.target}  # fmt: skip
+    columns = {name: _picked(part.cells, width) for name, part in parts.items()}
+    names = [f"c{i}" for i in range(width)]
+    source = names[layout.source]
+    frame = pl.read_csv(path, has_header=False, skip_rows=1, schema=dict.fromkeys(names, pl.String))
+    frame = frame.with_columns(pl.all().fill_null(""))
+    frame = frame.with_columns(pl.col(source).str.extract(r"^([\s\S]{0,8}[^/]*)", 1).alias("key"))
+    aggregate = Aggregate(TARGET)
+    keys = frame.group_by("key", maintain_order=True).agg(pl.col(source).first())
+    sites = [aggregate._stats_for(url) for url in keys[source].to_list()]  # noqa: SLF001
+    site_of_key = pl.DataFrame(
+        {
+            "key": keys["key"],
+            "site": pl.Series(range(len(sites)), dtype=pl.Int32),
+            "own": [stats is None for stats in sites],
+        }
+    )
+    frame = frame.join(site_of_key, on="key", how="left", maintain_order="left")
+    aggregate.own_links += int(frame["own"].sum())
+    frame = frame.filter(~pl.col("own"))
+    aggregate.pages.add_urls(frame[source].unique().to_list())
+    row = [""] * width
+    values: dict[str, list[object]] = {}
+    for name, part in parts.items():
+        cells_of = [names[i] for i in columns[name]]
+        combos = frame.select(cells_of).unique(maintain_order=True)
+        meaning: list[object] = []
+        for cells in combos.iter_rows():
+            for i, cell in zip(columns[name], cells, strict=True):
+                row[i] = cell
+            value = part.value(row, 0)
+            if value is REJECTED:
+                raise SystemExit(f"a row is rejected: {cells}")
+            if name == "anchors":
+                value = aggregate.anchor_key(value)
+            elif name == "facets":
+                value = aggregate._facet(value)  # noqa: SLF001
+            meaning.append(value)
+        values[name] = meaning
+        ids = combos.with_columns(pl.Series(name, range(len(meaning)), dtype=pl.Int32))
+        frame = frame.join(ids, on=cells_of, how="left", maintain_order="left", nulls_equal=True)
+    fill = 0.0
+    for name in parts:
+        grouped = frame.group_by(["site", name]).len()
+        fill_start = time.perf_counter()  # not part of the bound, as in `worker_columnar`
+        meaning = values[name]
+        for s, i, n in zip(grouped["site"].to_list(), grouped[name].to_list(),
+                           grouped["len"].to_list(), strict=True):  # fmt: skip
+            counts = getattr(sites[s], name)
+            counts[meaning[i]] = counts.get(meaning[i], 0) + n
+            if name == "anchors":
+                sites[s].links += n
+        fill += time.perf_counter() - fill_start
+    t1 = time.perf_counter()
+    classifier = AnchorClassifier(TARGET, brands=BRANDS, keywords=KEYWORDS)
+    classifier.classify_many(sorted({a for a in values["anchors"] if a is not None}))
+    t2 = time.perf_counter()
+    job_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": t2 - t0 - fill, "ingest": t1 - t0 - fill, "classify": t2 - t1,
+            "fill": fill, "job_maxrss_mb": job_rss, "counts": _counts_digest(aggregate)}  # fmt: skip
+
+
+def _picked(cells, width: int) -> tuple[int, ...]:
+    """The column indexes a part's `cells` picker reads (found by asking it)."""
+    probe = [str(i) for i in range(width)]
+    picked = cells(probe)
+    if not isinstance(picked, (str, tuple)):
+        raise SystemExit("the columnar bound needs every part's columns (the generic layout)")
+    return tuple(int(c) for c in (picked if isinstance(picked, tuple) else (picked,)))
 
 
 def worker_pandas(path: str) -> dict[str, object]:
@@ -352,7 +589,9 @@ def worker_pandas(path: str) -> dict[str, object]:
     m["new_domains"] = per_domain["first"].str[:7].value_counts().sort_index().to_dict()
     m["homepage_links"] = int(df["target_url"].str.fullmatch(r"https?://[^/]+/?").sum())
     t1 = time.perf_counter()
-    return {"seconds": t1 - t0, "digest": _digest(m), "referring_domains": m["referring_domains"]}
+    job_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": t1 - t0, "digest": _digest(m), "referring_domains": m["referring_domains"],
+            "job_maxrss_mb": job_rss}  # fmt: skip
 
 
 def _run_worker(mode: str, paths: list[str]) -> dict[str, object]:
@@ -392,6 +631,11 @@ def main() -> None:
         default="repeats",
         help="repeats: rows grouped by domain, ~45k anchors; distinct: shuffled, ~250k anchors",
     )
+    parser.add_argument(
+        "--columnar",
+        action="store_true",
+        help="also time a lower bound for a columnar ingest on pyarrow (see worker_columnar)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -406,6 +650,10 @@ def main() -> None:
             out = worker_split(args.paths)
         elif args.worker == "read":
             out = worker_read(args.paths[0])
+        elif args.worker == "columnar":
+            out = worker_columnar(args.paths[0])
+        elif args.worker == "polars":
+            out = worker_polars(args.paths[0])
         else:
             out = worker_pandas(args.paths[0])
         usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -431,12 +679,18 @@ def main() -> None:
         )
     parts = _split(path, 4)
 
-    runs: dict[str, list[dict[str, object]]] = {"single": [], "split": [], "pandas": [], "read": []}
+    modes = ["single", "split", "pandas", "read"] + (
+        ["columnar", "polars"] if args.columnar else []
+    )
+    runs: dict[str, list[dict[str, object]]] = {mode: [] for mode in modes}
     for _ in range(args.repeat):
         runs["read"].append(_run_worker("read", [str(path)]))
         runs["single"].append(_run_worker("single", [str(path)]))
         runs["split"].append(_run_worker("split", [str(p) for p in parts]))
         runs["pandas"].append(_run_worker("pandas", [str(path)]))
+        if args.columnar:
+            runs["columnar"].append(_run_worker("columnar", [str(path)]))
+            runs["polars"].append(_run_worker("polars", [str(path)]))
 
     def med(mode: str, key: str) -> float:
         return statistics.median(float(r[key]) for r in runs[mode])  # type: ignore[arg-type]
@@ -449,20 +703,39 @@ def main() -> None:
     )
     print(f"{'job':<44}{'seconds':>9}{'peak RSS MB':>13}")
     print(f"{'backlinkkit: parse+classify+aggregate+all':<44}{med('single', 'seconds'):>9.2f}"
-          f"{med('single', 'maxrss_mb'):>13.0f}")  # fmt: skip
+          f"{med('single', 'job_maxrss_mb'):>13.0f}")  # fmt: skip
     print(f"{'  of which read_backlinks + update':<44}{med('single', 'ingest'):>9.2f}"
           f"{med('single', 'ingest_maxrss_mb'):>13.0f}  (peak before the metrics)")  # fmt: skip
     print(f"{'  of which metrics, tables, flags, candidates':<44}{med('single', 'metrics'):>9.2f}")
     print(f"{'read_backlinks alone (the floor, issue 4 importer)':<44}{med('read', 'seconds'):>9.2f}"
           f"{med('read', 'maxrss_mb'):>13.0f}")  # fmt: skip
-    split_rss = max(med("split", "maxrss_mb"), med("split", "children_maxrss_mb"))
+    split_rss = max(med("split", "job_maxrss_mb"), med("split", "children_maxrss_mb"))
     print(f"{'backlinkkit: 4 processes + merge + all':<44}{med('split', 'seconds'):>9.2f}"
           f"{split_rss:>13.0f}  (largest process)")  # fmt: skip
     print(f"{'  of which the merge':<44}{med('split', 'merge'):>9.2f}")
     print(f"{'pandas read_csv + groupby (baseline)':<44}{med('pandas', 'seconds'):>9.2f}"
-          f"{med('pandas', 'maxrss_mb'):>13.0f}")  # fmt: skip
+          f"{med('pandas', 'job_maxrss_mb'):>13.0f}")  # fmt: skip
     ratio = med("pandas", "seconds") / med("single", "seconds")
     print(f"\nbaseline / backlinkkit time: {ratio:.2f}x (above 1: backlinkkit is faster)")
+    memory = med("single", "job_maxrss_mb") / med("pandas", "job_maxrss_mb")
+    print(f"backlinkkit / baseline peak memory: {memory:.2f} (each job's own peak, before the "
+          f"digests this script makes of its results)")  # fmt: skip
+    if args.columnar:
+        budget = med("pandas", "seconds") / 2
+        memory_budget = med("pandas", "job_maxrss_mb") / 3
+        print(
+            f"\nlower bounds of a columnar redesign (part of the ingest, then classifying), "
+            f"against the goal's budget for everything: {budget:.2f} s, {memory_budget:.0f} MB"
+        )
+        for mode, engine in (("columnar", "pyarrow, 16 MB batches"), ("polars", "polars")):
+            same_counts = all(r["counts"] == single["counts"] for r in runs[mode])
+            print(
+                f"  {engine}: {med(mode, 'seconds'):.2f} s ({med(mode, 'ingest'):.2f} ingest, "
+                f"{med(mode, 'classify'):.2f} classify), peak RSS "
+                f"{med(mode, 'job_maxrss_mb'):.0f} MB; counts equal the row path's: {same_counts}"
+            )
+            if not same_counts:
+                sys.exit(1)
     spread = {m: [round(float(r["seconds"]), 2) for r in runs[m]] for m in runs}  # type: ignore[arg-type]
     print(f"all runs (seconds): {spread}")
     same = all(
