@@ -329,8 +329,8 @@ def worker_columnar(path: str) -> dict[str, object]:
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    from backlinkkit import AnchorClassifier, read_backlinks
-    from backlinkkit._profile._aggregate import REJECTED, Aggregate
+    from backlinkkit import read_backlinks
+    from backlinkkit._profile._aggregate import Aggregate
 
     t0 = time.perf_counter()
     with Path(path).open("rb") as stream:
@@ -374,17 +374,10 @@ def worker_columnar(path: str) -> dict[str, object]:
             key = cells[0] if len(cells) == 1 else tuple(cells)
             found = known.get(key)
             if found is None:
-                for i, cell in zip(columns[name], cells, strict=True):
-                    row[i] = cell
-                value = part.value(row, 0)
-                if value is REJECTED:
-                    raise SystemExit(f"a row is rejected: {cells}")
-                if name == "anchors":
-                    value = aggregate.anchor_key(value)
-                elif name == "facets":
-                    value = aggregate._facet(value)  # noqa: SLF001
                 found = known[key] = len(meaning)
-                meaning.append(value)
+                meaning.append(
+                    _meaning(aggregate, name, part, row, zip(columns[name], cells, strict=True))
+                )
             ids.append(found)
         return pc.take(pa.array(ids, pa.int32()), combos.indices)
 
@@ -413,25 +406,9 @@ def worker_columnar(path: str) -> dict[str, object]:
             grouped = table.group_by(["site", name], use_threads=False).aggregate(
                 [([], "count_all")]
             )
-            # Copying the counts into the aggregate's dicts is not part of the bound: a
-            # columnar design would measure from the grouped tables.
-            fill_start = time.perf_counter()
-            meaning = values[name]
-            for s, i, n in zip(grouped["site"].to_pylist(), grouped[name].to_pylist(),
-                               grouped["count_all"].to_pylist(), strict=True):  # fmt: skip
-                counts = getattr(sites[s], name)
-                value = meaning[i]
-                counts[value] = counts.get(value, 0) + n
-                if name == "anchors":
-                    sites[s].links += n
-            fill += time.perf_counter() - fill_start
-    t1 = time.perf_counter()
-    classifier = AnchorClassifier(TARGET, brands=BRANDS, keywords=KEYWORDS)
-    classifier.classify_many(sorted({a for a in values["anchors"] if a is not None}))
-    t2 = time.perf_counter()
-    job_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": t2 - t0 - fill, "ingest": t1 - t0 - fill, "classify": t2 - t1,
-            "fill": fill, "job_maxrss_mb": job_rss, "counts": _counts_digest(aggregate)}  # fmt: skip
+            fill += _fold(sites, name, values[name], lambda g=grouped, n=name: (
+                g["site"].to_pylist(), g[n].to_pylist(), g["count_all"].to_pylist()))  # fmt: skip
+    return _bound(t0, fill, values["anchors"], aggregate)
 
 
 def worker_polars(path: str) -> dict[str, object]:
@@ -443,8 +420,8 @@ def worker_polars(path: str) -> dict[str, object]:
     """
     import polars as pl
 
-    from backlinkkit import AnchorClassifier, read_backlinks
-    from backlinkkit._profile._aggregate import REJECTED, Aggregate
+    from backlinkkit import read_backlinks
+    from backlinkkit._profile._aggregate import Aggregate
 
     t0 = time.perf_counter()
     with Path(path).open("rb") as stream:
@@ -478,36 +455,63 @@ def worker_polars(path: str) -> dict[str, object]:
     for name, part in parts.items():
         cells_of = [names[i] for i in columns[name]]
         combos = frame.select(cells_of).unique(maintain_order=True)
-        meaning: list[object] = []
-        for cells in combos.iter_rows():
-            for i, cell in zip(columns[name], cells, strict=True):
-                row[i] = cell
-            value = part.value(row, 0)
-            if value is REJECTED:
-                raise SystemExit(f"a row is rejected: {cells}")
-            if name == "anchors":
-                value = aggregate.anchor_key(value)
-            elif name == "facets":
-                value = aggregate._facet(value)  # noqa: SLF001
-            meaning.append(value)
+        meaning = [
+            _meaning(aggregate, name, part, row, zip(columns[name], cells, strict=True))
+            for cells in combos.iter_rows()
+        ]
         values[name] = meaning
         ids = combos.with_columns(pl.Series(name, range(len(meaning)), dtype=pl.Int32))
         frame = frame.join(ids, on=cells_of, how="left", maintain_order="left", nulls_equal=True)
     fill = 0.0
     for name in parts:
         grouped = frame.group_by(["site", name]).len()
-        fill_start = time.perf_counter()  # not part of the bound, as in `worker_columnar`
-        meaning = values[name]
-        for s, i, n in zip(grouped["site"].to_list(), grouped[name].to_list(),
-                           grouped["len"].to_list(), strict=True):  # fmt: skip
-            counts = getattr(sites[s], name)
-            counts[meaning[i]] = counts.get(meaning[i], 0) + n
-            if name == "anchors":
-                sites[s].links += n
-        fill += time.perf_counter() - fill_start
+        fill += _fold(sites, name, values[name], lambda g=grouped, n=name: (
+            g["site"].to_list(), g[n].to_list(), g["len"].to_list()))  # fmt: skip
+    return _bound(t0, fill, values["anchors"], aggregate)
+
+
+def _meaning(aggregate, name: str, part, row: list[str], cells) -> object:
+    """What a part's distinct cells ((column, cell) pairs) mean, as the row path learns it.
+
+    `row` is a scratch row of the export's width: the cells are put in it and the part's
+    getter reads them from there.
+    """
+    from backlinkkit._profile._aggregate import REJECTED
+
+    for i, cell in cells:
+        row[i] = cell
+    value = part.value(row, 0)
+    if value is REJECTED:
+        raise SystemExit(f"a row is rejected: {row}")
+    if name == "anchors":
+        return aggregate.anchor_key(value)
+    if name == "facets":
+        return aggregate._facet(value)  # noqa: SLF001
+    return value
+
+
+def _fold(sites: list, name: str, meaning: list, grouped) -> float:
+    """Add one part's grouped (site, id, count) columns to the aggregate's dicts; its seconds.
+
+    Not part of a bound, with the columns' conversion to lists: a columnar design would
+    measure from the grouped tables. Done only to check the counts against the row path's.
+    """
+    start = time.perf_counter()
+    for site, i, n in zip(*grouped(), strict=True):
+        counts = getattr(sites[site], name)
+        counts[meaning[i]] = counts.get(meaning[i], 0) + n
+        if name == "anchors":
+            sites[site].links += n
+    return time.perf_counter() - start
+
+
+def _bound(t0: float, fill: float, anchors: list, aggregate) -> dict[str, object]:
+    """A bound's result: its time without `fill`, after classifying the distinct anchors."""
+    from backlinkkit import AnchorClassifier
+
     t1 = time.perf_counter()
     classifier = AnchorClassifier(TARGET, brands=BRANDS, keywords=KEYWORDS)
-    classifier.classify_many(sorted({a for a in values["anchors"] if a is not None}))
+    classifier.classify_many(sorted({a for a in anchors if a is not None}))
     t2 = time.perf_counter()
     job_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": t2 - t0 - fill, "ingest": t1 - t0 - fill, "classify": t2 - t1,
