@@ -20,7 +20,7 @@ Then, each in a fresh subprocess (so peak RSS is the job's own), repeated, media
 `--mix distinct` builds another export of the same size: about 250,000 distinct anchors, more
 distinct pages, and the rows shuffled (no grouping by domain).
 
-`--columnar` also times `worker_columnar` and `worker_polars`: lower bounds for an ingest
+`--columnar` also times `worker_pyarrow` and `worker_polars`: lower bounds for an ingest
 redesigned on pyarrow or polars, with the goal's budget (half the baseline's time, a third of its
 memory) beside them.
 
@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from backlinkkit._importers._tool_headers import GENERIC_COLUMNS
 
@@ -312,7 +313,7 @@ def _counts_digest(aggregate) -> str:
     )
 
 
-def worker_columnar(path: str) -> dict[str, object]:
+def worker_pyarrow(path: str) -> dict[str, object]:
     """A lower bound for a columnar ingest on pyarrow: what a redesign could not do without.
 
     The export is read by pyarrow's CSV reader (two threads), each batch's columns are
@@ -329,23 +330,14 @@ def worker_columnar(path: str) -> dict[str, object]:
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    from backlinkkit import read_backlinks
-    from backlinkkit._profile._aggregate import Aggregate
-
     t0 = time.perf_counter()
-    with Path(path).open("rb") as stream:
-        header = read_backlinks(stream)
-        layout = header._row_layout()  # noqa: SLF001 - the parts' columns and checks
-    parts = {"anchors": layout.anchor, "facets": layout.facet, "ips": layout.ip,
-             "targets": layout.target}  # fmt: skip
-    columns = {name: _picked(part.cells, len(header.header)) for name, part in parts.items()}
-    aggregate = Aggregate(TARGET)
+    layout, parts, columns, aggregate = _bound_start(path)
     meanings: dict[str, dict[object, int]] = {name: {} for name in parts}
     values: dict[str, list[object]] = {name: [] for name in parts}
     site_ids: dict[str, int] = {}
     sites: list[object] = []  # site id -> its DomainStats, None for the own site
-    row = [""] * len(header.header)
-    names = [f"c{i}" for i in range(len(header.header))]
+    row = [""] * layout.width
+    names = [f"c{i}" for i in range(layout.width)]
     batches = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
@@ -384,7 +376,7 @@ def worker_columnar(path: str) -> dict[str, object]:
     fill = 0.0
     for batch in batches:
         urls = batch.column(layout.source)
-        keys = pc.dictionary_encode(pc.extract_regex(urls, r"^(?P<k>[\s\S]{0,8}[^/]*)").field("k"))
+        keys = pc.dictionary_encode(pc.extract_regex(urls, _AUTHORITY_KEY).field("key"))
         firsts = pa.table({"k": keys.indices, "row": pa.array(range(len(urls)))})
         firsts = firsts.group_by("k", use_threads=False).aggregate([("row", "min")])
         first_row = dict(zip(firsts["k"].to_pylist(), firsts["row_min"].to_pylist(), strict=True))
@@ -412,31 +404,21 @@ def worker_columnar(path: str) -> dict[str, object]:
 
 
 def worker_polars(path: str) -> dict[str, object]:
-    """`worker_columnar`'s bound on polars: the same subset of the work, on a whole-file frame.
+    """`worker_pyarrow`'s bound on polars: the same subset of the work, on a whole-file frame.
 
     Polars reads the export, extracts each row's authority and joins each part's distinct
-    cells to their meanings (each worked out once in Python, as in `worker_columnar`); its
+    cells to their meanings (each worked out once in Python, as in `worker_pyarrow`); its
     group-bys give the same per-domain counts (`counts`).
     """
     import polars as pl
 
-    from backlinkkit import read_backlinks
-    from backlinkkit._profile._aggregate import Aggregate
-
     t0 = time.perf_counter()
-    with Path(path).open("rb") as stream:
-        header = read_backlinks(stream)
-        layout = header._row_layout()  # noqa: SLF001 - the parts' columns and checks
-    width = len(header.header)
-    parts = {"anchors": layout.anchor, "facets": layout.facet, "ips": layout.ip,
-             "targets": layout.target}  # fmt: skip
-    columns = {name: _picked(part.cells, width) for name, part in parts.items()}
-    names = [f"c{i}" for i in range(width)]
+    layout, parts, columns, aggregate = _bound_start(path)
+    names = [f"c{i}" for i in range(layout.width)]
     source = names[layout.source]
     frame = pl.read_csv(path, has_header=False, skip_rows=1, schema=dict.fromkeys(names, pl.String))
     frame = frame.with_columns(pl.all().fill_null(""))
-    frame = frame.with_columns(pl.col(source).str.extract(r"^([\s\S]{0,8}[^/]*)", 1).alias("key"))
-    aggregate = Aggregate(TARGET)
+    frame = frame.with_columns(pl.col(source).str.extract(_AUTHORITY_KEY, 1).alias("key"))
     keys = frame.group_by("key", maintain_order=True).agg(pl.col(source).first())
     sites = [aggregate._stats_for(url) for url in keys[source].to_list()]  # noqa: SLF001
     site_of_key = pl.DataFrame(
@@ -450,7 +432,7 @@ def worker_polars(path: str) -> dict[str, object]:
     aggregate.own_links += int(frame["own"].sum())
     frame = frame.filter(~pl.col("own"))
     aggregate.pages.add_urls(frame[source].unique().to_list())
-    row = [""] * width
+    row = [""] * layout.width
     values: dict[str, list[object]] = {}
     for name, part in parts.items():
         cells_of = [names[i] for i in columns[name]]
@@ -468,6 +450,35 @@ def worker_polars(path: str) -> dict[str, object]:
         fill += _fold(sites, name, values[name], lambda g=grouped, n=name: (
             g["site"].to_list(), g[n].to_list(), g["len"].to_list()))  # fmt: skip
     return _bound(t0, fill, values["anchors"], aggregate)
+
+
+# The key the row path caches a source URL's site under: the URL up to the first "/" after its
+# eighth character (`Aggregate._stats_for`).
+_AUTHORITY_KEY = r"^(?P<key>[\s\S]{0,8}[^/]*)"
+
+
+class _BoundLayout(NamedTuple):
+    width: int  # the export's columns
+    source: int  # the source URL's column
+
+
+def _bound_start(
+    path: str,
+) -> tuple[_BoundLayout, dict[str, object], dict[str, tuple[int, ...]], object]:
+    """What both bounds start from: the export's width and source column, the four parts
+    (their columns and the importer's getters, from the row path's own layout) and an empty
+    aggregate."""
+    from backlinkkit import read_backlinks
+    from backlinkkit._profile._aggregate import Aggregate
+
+    with Path(path).open("rb") as stream:
+        header = read_backlinks(stream)
+        layout = header._row_layout()  # noqa: SLF001 - the parts' columns and checks
+    width = len(header.header)
+    parts = {"anchors": layout.anchor, "facets": layout.facet, "ips": layout.ip,
+             "targets": layout.target}  # fmt: skip
+    columns = {name: _picked(part.cells, width) for name, part in parts.items()}
+    return _BoundLayout(width, layout.source), parts, columns, Aggregate(TARGET)
 
 
 def _meaning(aggregate, name: str, part, row: list[str], cells) -> object:
@@ -638,7 +649,7 @@ def main() -> None:
     parser.add_argument(
         "--columnar",
         action="store_true",
-        help="also time a lower bound for a columnar ingest on pyarrow (see worker_columnar)",
+        help="also time lower bounds of an ingest redesigned on pyarrow or polars (issue 9)",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
@@ -654,8 +665,8 @@ def main() -> None:
             out = worker_split(args.paths)
         elif args.worker == "read":
             out = worker_read(args.paths[0])
-        elif args.worker == "columnar":
-            out = worker_columnar(args.paths[0])
+        elif args.worker == "pyarrow":
+            out = worker_pyarrow(args.paths[0])
         elif args.worker == "polars":
             out = worker_polars(args.paths[0])
         else:
@@ -683,9 +694,7 @@ def main() -> None:
         )
     parts = _split(path, 4)
 
-    modes = ["single", "split", "pandas", "read"] + (
-        ["columnar", "polars"] if args.columnar else []
-    )
+    modes = ["single", "split", "pandas", "read"] + (["pyarrow", "polars"] if args.columnar else [])
     runs: dict[str, list[dict[str, object]]] = {mode: [] for mode in modes}
     for _ in range(args.repeat):
         runs["read"].append(_run_worker("read", [str(path)]))
@@ -693,7 +702,7 @@ def main() -> None:
         runs["split"].append(_run_worker("split", [str(p) for p in parts]))
         runs["pandas"].append(_run_worker("pandas", [str(path)]))
         if args.columnar:
-            runs["columnar"].append(_run_worker("columnar", [str(path)]))
+            runs["pyarrow"].append(_run_worker("pyarrow", [str(path)]))
             runs["polars"].append(_run_worker("polars", [str(path)]))
 
     def med(mode: str, key: str) -> float:
@@ -731,7 +740,10 @@ def main() -> None:
             f"\nlower bounds of a columnar redesign (part of the ingest, then classifying), "
             f"against the goal's budget for everything: {budget:.2f} s, {memory_budget:.0f} MB"
         )
-        for mode, engine in (("columnar", "pyarrow, 16 MB batches"), ("polars", "polars")):
+        for mode, engine in (
+            ("pyarrow", "pyarrow, 16 MB batches"),
+            ("polars", "polars, whole file"),
+        ):
             same_counts = all(r["counts"] == single["counts"] for r in runs[mode])
             print(
                 f"  {engine}: {med(mode, 'seconds'):.2f} s ({med(mode, 'ingest'):.2f} ingest, "
